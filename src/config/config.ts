@@ -1,0 +1,34 @@
+/** The one typed configuration object; only `loadConfig` reads the environment. */
+export interface Config {
+  /** Configured branch names, in the order of RENTPROG_BRANCH_KEYS. */
+  branches: string[];
+  rentprog: {
+    baseUrl: string;
+    /** Company token per branch. Secret: never log, never pass to a workflow. */
+    branchKeys: Record<string, string>;
+    /** Accepted webhook secrets per branch (current first, then previous during rotation). */
+    webhookSecrets: Record<string, string[]>;
+    signatureHeader: string;
+    timeoutMs: number;
+    pageLimit: number;
+    pollSinceDays: number;
+    syncIntervalMs: number;
+    maxRequestsPerMinute: number;
+    /** IANA zone per branch for RentProg's local `DD-MM-YYYY H:mm` dates. */
+    timeZones: Record<string, string>;
+  };
+  http: { port: number; publicBaseUrl: string };
+  temporal: { address: string; namespace: string; taskQueue: string };
+  /** `url` for a Postgres server, otherwise PGlite files under `dataDir`. */
+  database: { url?: string; dataDir: string };
+  telegram: {
+    botToken?: string;
+    adminIds: number[];
+    apiRoot: string;
+    notifyChats: Record<string, number | string>;
+  };
+  umnico: { token?: string; baseUrl: string };
+  stripe: { secretKey?: string; baseUrl: string };
+}
+
+export const DEFAULT_TIME_ZONE = 'Asia/Tbilisi';

@@ -1,0 +1,132 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** Branch names appear in URLs, workflow ids and search attributes, so they stay plain. */
+export const branchName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'branch names are lowercase letters, digits and dashes');
+
+/**
+ * Variables whose values must never be printed, not even in a validation error.
+ * DATABASE_URL may carry a password.
+ */
+export const SECRET_VARIABLES = new Set([
+  'RENTPROG_BRANCH_KEYS',
+  'RENTPROG_WEBHOOK_SECRETS',
+  'DATABASE_URL',
+  'TELEGRAM_BOT_TOKEN',
+  'UMNICO_API_TOKEN',
+  'STRIPE_SECRET_KEY',
+]);
+
+/** A JSON-encoded object; the parse error never quotes the input (it may be a secret). */
+const jsonObject = z.string().transform((text, ctx) => {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+  } catch {
+    // fall through to the issue below: the engine's message would quote the input
+  }
+  ctx.addIssue({ code: 'custom', message: 'must be a JSON object like {"tbilisi": "..."}' });
+  return z.NEVER;
+});
+
+const jsonMapOf = <T extends z.ZodType>(value: T) => jsonObject.pipe(z.record(branchName, value));
+
+const secretList = z.union([
+  z.string().min(1, 'a secret must not be empty'),
+  z.array(z.string().min(1, 'a secret must not be empty')).min(1, 'list at least one secret'),
+]);
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const duration = (minMs: number) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseDuration(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be a duration like 30s, 15m or 1h' });
+      return z.NEVER;
+    }
+    if (ms < minMs) {
+      ctx.addIssue({ code: 'custom', message: `must be at least ${minMs / 1000}s` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const postgresUrl = z.string().refine((text) => /^postgres(ql)?:\/\/\S+$/.test(text), {
+  message: 'must be a postgres:// connection URL',
+});
+
+const timeZone = z.string().refine(
+  (zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Asia/Tbilisi' },
+);
+
+const telegramChat = z.union([
+  z.number().int(),
+  z.string().regex(/^(-?\d+|@\w{4,})$/, 'a chat is a numeric id or an @channel name'),
+]);
+
+const idList = z
+  .string()
+  .regex(/^\s*-?\d+(\s*,\s*-?\d+)*\s*$/, 'must be comma-separated numeric Telegram ids')
+  .transform((text) => text.split(',').map((id) => Number(id.trim())));
+
+const optionalSecret = z.string().min(1).optional();
+
+/** Every environment variable the service reads, with its default. DESIGN.md lists the same table. */
+export const envSchema = z.object({
+  RENTPROG_BASE_URL: httpUrl.default('https://rentprog.net/api/v1/public'),
+  RENTPROG_BRANCH_KEYS: jsonMapOf(z.string().min(1, 'a company token must not be empty')).optional(),
+  RENTPROG_WEBHOOK_SECRETS: jsonMapOf(secretList).optional(),
+  RENTPROG_WEBHOOK_SIGNATURE_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]+$/, 'must be an HTTP header name')
+    .default('X-Rentprog-Signature'),
+  RENTPROG_TIMEOUT_MS: integer(100, 600_000).default(10_000),
+  RENTPROG_PAGE_LIMIT: integer(1, 1000).default(20),
+  RENTPROG_POLL_SINCE_DAYS: integer(1, 3650).default(14),
+  RENTPROG_SYNC_INTERVAL: duration(1000).default(15 * 60_000),
+  RENTPROG_MAX_RPM: integer(1, 10_000).default(100),
+  RENTPROG_BRANCH_TIMEZONES: jsonMapOf(timeZone).optional(),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+  PORT: integer(1, 65_535).default(3000),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port, e.g. localhost:7233')
+    .default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('rentprog'),
+  DATABASE_URL: postgresUrl.optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]+$/, 'must look like <bot id>:<secret> as given by @BotFather')
+    .optional(),
+  TELEGRAM_ADMIN_IDS: idList.optional(),
+  TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  TELEGRAM_NOTIFY_CHATS: jsonMapOf(telegramChat).optional(),
+  UMNICO_API_TOKEN: optionalSecret,
+  UMNICO_BASE_URL: httpUrl.default('https://api.umnico.com'),
+  STRIPE_SECRET_KEY: optionalSecret,
+  STRIPE_BASE_URL: httpUrl.default('https://api.stripe.com'),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,119 @@
+import type { Queryable } from './db.js';
+import { type ColumnsOf, type EntityKind, ENTITY_TABLES } from './entity-tables.js';
+
+/** One RentProg record as we store it. Timestamps are ISO strings. */
+export interface EntityRow<K extends EntityKind = EntityKind> {
+  rentprogId: number;
+  columns: ColumnsOf<K>;
+  data: Record<string, unknown>;
+  /** RentProg's own change time where the entity has one (bookings do not, API.md §8.8). */
+  rentprogUpdatedAt?: string | null;
+  /** When we read this version from RentProg: the clock newer-wins falls back on. */
+  fetchedAt: string;
+  /** True when the record came from a single-entity endpoint rather than a list page. */
+  fromDetails?: boolean;
+  /** True when a sync walk saw it. */
+  seenBySync?: boolean;
+}
+
+export interface UpsertResult {
+  inserted: number;
+  updated: number;
+  /** Rows skipped because the stored version is newer. */
+  stale: number;
+}
+
+/**
+ * Inserts or updates a batch of one branch's entities in one statement. A row is only
+ * replaced by a version that is at least as new: first by RentProg's `updated_at`
+ * where both sides have one, then by our fetch time. Writing the same row twice is
+ * harmless (idempotent), which activities rely on because they may run more than once.
+ */
+export async function upsertEntities<K extends EntityKind>(
+  db: Queryable,
+  kind: K,
+  branch: string,
+  rows: EntityRow<K>[],
+): Promise<UpsertResult> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, stale: 0 };
+  const { table, columns } = ENTITY_TABLES[kind];
+  const names = Object.keys(columns);
+  const types = Object.values(columns) as string[];
+
+  const latest = newestPerId(rows);
+  const records = latest.map((row) => ({
+    ...Object.fromEntries(
+      names.map((name) => [name, (row.columns as Record<string, unknown>)[name] ?? null]),
+    ),
+    rentprog_id: row.rentprogId,
+    data: row.data,
+    rentprog_updated_at: row.rentprogUpdatedAt ?? null,
+    fetched_at: row.fetchedAt,
+    details_fetched_at: row.fromDetails ? row.fetchedAt : null,
+    synced_at: row.seenBySync ? row.fetchedAt : null,
+  }));
+
+  const recordType = [
+    'rentprog_id bigint',
+    ...names.map((name, i) => `${name} ${types[i]}`),
+    'data jsonb',
+    'rentprog_updated_at timestamptz',
+    'fetched_at timestamptz',
+    'details_fetched_at timestamptz',
+    'synced_at timestamptz',
+  ].join(', ');
+  const copied = [...names, 'data', 'rentprog_updated_at', 'fetched_at'];
+
+  const result = await db.query<{ inserted: boolean }>(
+    `INSERT INTO ${table} AS t
+       (branch, rentprog_id, ${copied.join(', ')}, details_fetched_at, synced_at)
+     SELECT $1, r.rentprog_id, ${copied.map((c) => `r.${c}`).join(', ')}, r.details_fetched_at, r.synced_at
+       FROM jsonb_to_recordset($2::jsonb) AS r(${recordType})
+     ON CONFLICT (branch, rentprog_id) DO UPDATE SET
+       ${copied.map((c) => `${c} = excluded.${c}`).join(',\n       ')},
+       details_fetched_at = COALESCE(excluded.details_fetched_at, t.details_fetched_at),
+       synced_at = COALESCE(excluded.synced_at, t.synced_at),
+       deleted_at = NULL,
+       updated_at = now()
+     WHERE excluded.fetched_at >= t.fetched_at
+       AND (excluded.rentprog_updated_at IS NULL OR t.rentprog_updated_at IS NULL
+            OR excluded.rentprog_updated_at >= t.rentprog_updated_at)
+     RETURNING (xmax = 0) AS inserted`,
+    [branch, JSON.stringify(records)],
+  );
+  const inserted = result.filter((r) => r.inserted).length;
+  return { inserted, updated: result.length - inserted, stale: records.length - result.length };
+}
+
+/**
+ * Marks entities deleted or archived in RentProg. The deletion counts as a version at
+ * `at`, so an older fetch cannot bring the row back, while a newer one does.
+ */
+export async function markEntitiesDeleted(
+  db: Queryable,
+  kind: EntityKind,
+  branch: string,
+  rentprogIds: number[],
+  at: string,
+): Promise<number> {
+  if (rentprogIds.length === 0) return 0;
+  const { table } = ENTITY_TABLES[kind];
+  const rows = await db.query(
+    `UPDATE ${table}
+        SET deleted_at = $3, fetched_at = GREATEST(fetched_at, $3), updated_at = now()
+      WHERE branch = $1 AND rentprog_id = ANY($2::bigint[]) AND fetched_at <= $3 AND deleted_at IS NULL
+      RETURNING rentprog_id`,
+    [branch, rentprogIds, at],
+  );
+  return rows.length;
+}
+
+/** Keeps one row per id within a batch (a statement may touch a row only once): the newest. */
+function newestPerId<K extends EntityKind>(rows: EntityRow<K>[]): EntityRow<K>[] {
+  const byId = new Map<number, EntityRow<K>>();
+  for (const row of rows) {
+    const seen = byId.get(row.rentprogId);
+    if (!seen || Date.parse(row.fetchedAt) >= Date.parse(seen.fetchedAt)) byId.set(row.rentprogId, row);
+  }
+  return [...byId.values()];
+}

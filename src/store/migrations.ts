@@ -1,0 +1,142 @@
+import type { Db } from './db.js';
+
+/**
+ * Schema changes in order. Append only: a released migration is never edited, because
+ * databases that already ran it would silently differ from new ones.
+ */
+export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: 'entities, webhook events, sync runs',
+    sql: `
+      CREATE TABLE cars (
+        branch              text        NOT NULL,
+        rentprog_id         bigint      NOT NULL,
+        company_id          bigint,
+        car_name            text,
+        code                text,
+        number              text,
+        state               smallint,
+        active              boolean,
+        data                jsonb       NOT NULL,
+        rentprog_updated_at timestamptz,
+        fetched_at          timestamptz NOT NULL,
+        details_fetched_at  timestamptz,
+        synced_at           timestamptz,
+        deleted_at          timestamptz,
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        updated_at          timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (branch, rentprog_id)
+      );
+
+      CREATE TABLE clients (
+        branch              text        NOT NULL,
+        rentprog_id         bigint      NOT NULL,
+        company_id          bigint,
+        name                text,
+        lastname            text,
+        middlename          text,
+        phone               text,
+        email               text,
+        category            text,
+        data                jsonb       NOT NULL,
+        rentprog_updated_at timestamptz,
+        fetched_at          timestamptz NOT NULL,
+        details_fetched_at  timestamptz,
+        synced_at           timestamptz,
+        deleted_at          timestamptz,
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        updated_at          timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (branch, rentprog_id)
+      );
+
+      CREATE TABLE bookings (
+        branch              text        NOT NULL,
+        rentprog_id         bigint      NOT NULL,
+        number              integer,
+        car_id              bigint,
+        client_id           bigint,
+        state               text,
+        active              boolean,
+        in_rent             boolean,
+        archive             boolean,
+        technical           boolean,
+        start_at            timestamptz,
+        end_at              timestamptz,
+        total               numeric,
+        data                jsonb       NOT NULL,
+        rentprog_updated_at timestamptz,
+        fetched_at          timestamptz NOT NULL,
+        details_fetched_at  timestamptz,
+        synced_at           timestamptz,
+        deleted_at          timestamptz,
+        created_at          timestamptz NOT NULL DEFAULT now(),
+        updated_at          timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (branch, rentprog_id)
+      );
+      CREATE INDEX bookings_branch_start_at ON bookings (branch, start_at);
+      CREATE INDEX bookings_branch_end_at ON bookings (branch, end_at);
+      CREATE INDEX bookings_branch_car ON bookings (branch, car_id);
+
+      CREATE TABLE webhook_events (
+        event_id     text        PRIMARY KEY,
+        branch       text        NOT NULL,
+        type         text        NOT NULL,
+        raw_event    text        NOT NULL,
+        entity       text        NOT NULL,
+        rentprog_id  bigint,
+        workflow_id  text        NOT NULL,
+        status       text        NOT NULL DEFAULT 'received'
+                     CHECK (status IN ('received', 'processing', 'processed', 'failed', 'quarantined')),
+        error        text,
+        attempts     integer     NOT NULL DEFAULT 0,
+        payload      jsonb,
+        received_at  timestamptz NOT NULL,
+        processed_at timestamptz,
+        updated_at   timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX webhook_events_branch_received ON webhook_events (branch, received_at DESC);
+      CREATE INDEX webhook_events_entity ON webhook_events (branch, entity, rentprog_id);
+
+      CREATE TABLE sync_runs (
+        id          bigserial   PRIMARY KEY,
+        branch      text        NOT NULL,
+        workflow_id text        NOT NULL,
+        run_key     text        NOT NULL UNIQUE,
+        kinds       text[]      NOT NULL,
+        full_sync   boolean     NOT NULL DEFAULT false,
+        status      text        NOT NULL DEFAULT 'running'
+                    CHECK (status IN ('running', 'succeeded', 'failed')),
+        counts      jsonb       NOT NULL DEFAULT '{}'::jsonb,
+        error       text,
+        started_at  timestamptz NOT NULL,
+        finished_at timestamptz
+      );
+      CREATE INDEX sync_runs_branch_started ON sync_runs (branch, started_at DESC);
+    `,
+  },
+];
+
+// Any constant works; it only has to be the same for every process running migrations.
+const MIGRATION_LOCK_KEY = 7_340_001;
+
+/** Applies pending migrations in one transaction; concurrent starters wait on an advisory lock. */
+export async function migrate(db: Db): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => r.version),
+    );
+    const pending = MIGRATIONS.filter((m) => !applied.has(m.version));
+    for (const migration of pending) {
+      await tx.exec(migration.sql);
+      await tx.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+    return pending.map((m) => m.version);
+  });
+}

@@ -1,0 +1,28 @@
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { Config } from '../config/config.js';
+import { openDatabase } from '../store/open-database.js';
+import { createWorker } from './create-worker.js';
+
+/**
+ * Runs the worker until SIGINT/SIGTERM. Temporal's Runtime turns those signals into a
+ * graceful worker shutdown; afterwards the connection and the database are closed.
+ */
+export async function runWorker(config: Config, log: (line: string) => void): Promise<void> {
+  const db = await openDatabase(config.database);
+  let connection: NativeConnection | undefined;
+  try {
+    connection = await NativeConnection.connect({ address: config.temporal.address });
+    const worker = await createWorker({
+      connection,
+      temporal: config.temporal,
+      activities: createActivities({ db }),
+    });
+    log(`worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
+    await worker.run();
+    log('worker stopped');
+  } finally {
+    await connection?.close();
+    await db.close();
+  }
+}

@@ -1,0 +1,139 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config/load-config.js';
+
+const COMPANY_TOKEN = 'placeholder-company-token-tbilisi-0001';
+const WEBHOOK_SECRET = 'placeholder-webhook-secret-0001';
+
+const validEnv = (): NodeJS.ProcessEnv => ({
+  RENTPROG_BRANCH_KEYS: JSON.stringify({
+    tbilisi: COMPANY_TOKEN,
+    batumi: 'placeholder-company-token-batumi',
+  }),
+  RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: WEBHOOK_SECRET, batumi: ['new-secret', 'old-secret'] }),
+});
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected the environment to be rejected');
+}
+
+describe('configuration', () => {
+  it('applies the documented defaults and takes branches from RENTPROG_BRANCH_KEYS', () => {
+    const config = loadConfig(validEnv());
+    expect(config.branches).toEqual(['tbilisi', 'batumi']);
+    expect(config.rentprog).toMatchObject({
+      baseUrl: 'https://rentprog.net/api/v1/public',
+      signatureHeader: 'X-Rentprog-Signature',
+      timeoutMs: 10_000,
+      pageLimit: 20,
+      pollSinceDays: 14,
+      syncIntervalMs: 15 * 60_000,
+      maxRequestsPerMinute: 100,
+      timeZones: { tbilisi: 'Asia/Tbilisi', batumi: 'Asia/Tbilisi' },
+      webhookSecrets: { tbilisi: [WEBHOOK_SECRET], batumi: ['new-secret', 'old-secret'] },
+    });
+    expect(config.http).toEqual({ port: 3000, publicBaseUrl: 'http://localhost:3000' });
+    expect(config.temporal).toEqual({
+      address: 'localhost:7233',
+      namespace: 'default',
+      taskQueue: 'rentprog',
+    });
+    expect(config.database).toEqual({ url: undefined, dataDir: './data' });
+    expect(config.telegram).toMatchObject({ botToken: undefined, adminIds: [], notifyChats: {} });
+  });
+
+  it('parses every kind of value', () => {
+    const config = loadConfig({
+      ...validEnv(),
+      PORT: '8080',
+      RENTPROG_SYNC_INTERVAL: '1h30m',
+      RENTPROG_BRANCH_TIMEZONES: '{"batumi": "Europe/Moscow"}',
+      TELEGRAM_BOT_TOKEN: '123456:placeholder-bot-token',
+      TELEGRAM_ADMIN_IDS: '101, 202',
+      TELEGRAM_NOTIFY_CHATS: '{"tbilisi": -100123, "batumi": "@batumi_ops"}',
+      RENTPROG_BASE_URL: 'http://127.0.0.1:4010/api/v1/public/',
+      DATABASE_URL: 'postgres://app@db:5432/rentprog',
+      EMPTY_MEANS_UNSET: '',
+      TEMPORAL_ADDRESS: '',
+    });
+    expect(config.http).toEqual({ port: 8080, publicBaseUrl: 'http://localhost:8080' });
+    expect(config.rentprog.syncIntervalMs).toBe(90 * 60_000);
+    expect(config.rentprog.baseUrl).toBe('http://127.0.0.1:4010/api/v1/public');
+    expect(config.rentprog.timeZones).toEqual({ tbilisi: 'Asia/Tbilisi', batumi: 'Europe/Moscow' });
+    expect(config.telegram.adminIds).toEqual([101, 202]);
+    expect(config.telegram.notifyChats).toEqual({ tbilisi: -100123, batumi: '@batumi_ops' });
+    expect(config.temporal.address).toBe('localhost:7233');
+  });
+
+  it('names every bad variable in one message and says what is wrong', () => {
+    const err = configError({
+      ...validEnv(),
+      RENTPROG_BRANCH_KEYS: `{tbilisi: ${COMPANY_TOKEN}`,
+      PORT: 'abc',
+      RENTPROG_SYNC_INTERVAL: 'often',
+      RENTPROG_BRANCH_TIMEZONES: '{"tbilisi": "Mars/Olympus"}',
+    });
+    expect(err.problems.map((p) => p.variable).sort()).toEqual([
+      'PORT',
+      'RENTPROG_BRANCH_KEYS',
+      'RENTPROG_BRANCH_TIMEZONES',
+      'RENTPROG_SYNC_INTERVAL',
+    ]);
+    expect(err.message).toContain('RENTPROG_BRANCH_KEYS: must be a JSON object');
+    expect(err.message).toContain('PORT: must be a whole number from 1 to 65535 (got "abc")');
+    expect(err.message).toContain('RENTPROG_SYNC_INTERVAL: must be a duration like 30s, 15m or 1h');
+    expect(err.message).toContain('must be an IANA time zone');
+    expect(err.message).not.toContain(COMPANY_TOKEN);
+  });
+
+  it('checks that the branch maps agree and never prints a secret', () => {
+    const err = configError({
+      RENTPROG_BRANCH_KEYS: JSON.stringify({ tbilisi: COMPANY_TOKEN, kutaisi: 'k' }),
+      RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: WEBHOOK_SECRET, batumi: 'b' }),
+      TELEGRAM_NOTIFY_CHATS: '{"Tbilisi": 1}',
+      DATABASE_URL: 'mysql://user:hunter2@db/x',
+    });
+    expect(err.message).toContain('RENTPROG_WEBHOOK_SECRETS: no secret for kutaisi');
+    expect(err.message).toContain('RENTPROG_WEBHOOK_SECRETS: unknown branch batumi');
+    expect(err.message).toContain('TELEGRAM_NOTIFY_CHATS: "Tbilisi": branch names are lowercase');
+    expect(err.message).toContain('DATABASE_URL: must be a postgres:// connection URL');
+    for (const secret of [COMPANY_TOKEN, WEBHOOK_SECRET, 'hunter2'])
+      expect(err.message).not.toContain(secret);
+  });
+
+  it('requires the RentProg maps outside the demo, and admins when the bot is on', () => {
+    const err = configError({ TELEGRAM_BOT_TOKEN: '123:secret-bot-token' });
+    expect(err.problems.map((p) => p.variable)).toEqual([
+      'RENTPROG_BRANCH_KEYS',
+      'RENTPROG_WEBHOOK_SECRETS',
+      'TELEGRAM_ADMIN_IDS',
+    ]);
+    expect(err.message).not.toContain('secret-bot-token');
+    expect(loadConfig({}, { requireBranches: false }).branches).toEqual([]);
+  });
+
+  it('stops the service at start-up with the message and exit code 1', () => {
+    const result = spawnSync(process.execPath, ['bin/rentprog-flow.js', 'worker'], {
+      env: {
+        PATH: process.env.PATH,
+        RENTPROG_BRANCH_KEYS: `not json ${COMPANY_TOKEN}`,
+        RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: WEBHOOK_SECRET }),
+        PORT: 'abc',
+      },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain('Invalid environment');
+    expect(result.stderr).toContain('RENTPROG_BRANCH_KEYS: must be a JSON object');
+    expect(result.stderr).toContain('PORT: must be a whole number');
+    expect(result.stderr).not.toContain(COMPANY_TOKEN);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,70 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { runHealthCheck } from '../src/temporal/run-health-check.js';
+import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { connectToDevServer, uniqueTaskQueue } from './helpers/temporal.js';
+
+describe('rentprog-flow worker (the real process)', () => {
+  let env: TestWorkflowEnvironment;
+  let database: TestDatabase;
+  let dataDir: string;
+  let child: ChildProcess | undefined;
+  let output = '';
+
+  beforeAll(async () => {
+    env = await connectToDevServer();
+    database = await createTestDatabase();
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-flow-worker-'));
+  });
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await database?.drop();
+    await env?.teardown();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function waitForOutput(pattern: RegExp, timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(output)) {
+      if (Date.now() > deadline) throw new Error(`no ${pattern} in worker output:\n${output}`);
+      if (child?.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it('serves workflows on its task queue and shuts down cleanly on SIGTERM', async () => {
+    const taskQueue = uniqueTaskQueue('worker-process');
+    child = spawn(process.execPath, ['bin/rentprog-flow.js', 'worker'], {
+      env: {
+        PATH: process.env.PATH,
+        RENTPROG_BRANCH_KEYS: '{"tbilisi": "placeholder-company-token"}',
+        RENTPROG_WEBHOOK_SECRETS: '{"tbilisi": "placeholder-webhook-secret"}',
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    await waitForOutput(/worker polling task queue/, 90_000);
+    const report = await runHealthCheck(env.client, {
+      taskQueue,
+      probes: [{ kind: 'database', name: 'database' }],
+    });
+    expect(report.probes[0]).toMatchObject({ name: 'database', ok: true });
+
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const [code] = (await exited) as [number | null];
+    expect(code).toBe(0);
+    expect(output).toContain('worker stopped');
+  });
+});
