@@ -1,9 +1,11 @@
+import type { RentProgClient } from '../rentprog/client.js';
 import type { Db } from '../store/db.js';
 import { createProbeActivities } from './probes/probe-activities.js';
 
 /** Everything activities need from the outside world, passed in so tests use real local servers. */
 export interface ActivityDeps {
   db: Db;
+  rentprog: RentProgClient;
   probeTimeoutMs?: number;
 }
 

@@ -1,34 +1,37 @@
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { migrate } from '../store/migrations.js';
 import { openDatabase } from '../store/open-database.js';
 import { runWorker } from '../temporal/run-worker.js';
+import { runSimulator, SIMULATOR_USAGE } from './simulator-command.js';
 
 const USAGE = `Usage: rentprog-flow <command> [--verbose]
 
 Commands:
-  worker    run the Temporal worker for TEMPORAL_TASK_QUEUE
-  migrate   apply database migrations (DATABASE_URL, or PGlite in DATA_DIR)
-  help      show this text
+  worker      run the Temporal worker for TEMPORAL_TASK_QUEUE
+  migrate     apply database migrations (DATABASE_URL, or PGlite in DATA_DIR)
+  simulator   run a RentProg look-alike API for the configured branches (see simulator --help)
+  help        show this text
 
 Configuration comes from the environment; see env.example.`;
 
 const log = (line: string) => console.error(`[rentprog-flow] ${line}`);
 
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { verbose: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-  });
-  const [command = 'help'] = positionals;
-  verbose = values.verbose ?? false;
-  if (values.help || command === 'help') return void console.log(USAGE);
+  const [command = 'help', ...rest] = argv;
+  verbose = rest.includes('--verbose');
+  const args = rest.filter((arg) => arg !== '--verbose');
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  if (command === 'help' || command === '--help' || command === '-h') return void console.log(USAGE);
 
   switch (command) {
     case 'worker':
+      if (wantsHelp) return void console.log(USAGE);
       return runWorker(loadConfig(process.env), log);
+    case 'simulator':
+      if (wantsHelp) return void console.log(SIMULATOR_USAGE);
+      return runSimulator(args, log);
     case 'migrate': {
+      if (wantsHelp) return void console.log(USAGE);
       const config = loadConfig(process.env, { requireBranches: false });
       const db = await openDatabase(config.database);
       try {

@@ -18,6 +18,7 @@ export const ENTITY_TABLES = {
       number: 'text',
       state: 'smallint',
       active: 'boolean',
+      mileage: 'integer',
     },
   },
   client: {
@@ -46,6 +47,7 @@ export const ENTITY_TABLES = {
       start_at: 'timestamptz',
       end_at: 'timestamptz',
       total: 'numeric',
+      deposit: 'numeric',
     },
   },
 } as const satisfies Record<EntityKind, { table: string; columns: Record<string, SqlType> }>;

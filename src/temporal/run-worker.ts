@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
+import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import { openDatabase } from '../store/open-database.js';
 import { createWorker } from './create-worker.js';
 
@@ -16,7 +17,7 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
     const worker = await createWorker({
       connection,
       temporal: config.temporal,
-      activities: createActivities({ db }),
+      activities: createActivities({ db, rentprog: rentprogClientFromConfig(config.rentprog) }),
     });
     log(`worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
     await worker.run();

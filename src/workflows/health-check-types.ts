@@ -1,8 +1,16 @@
-/** A named check of one dependency. More kinds (RentProg per branch, Umnico, Stripe) join later. */
-export interface ProbeSpec {
-  kind: 'database';
-  /** Stable id of the check, e.g. `database`; the bot turns it into the label operators read. */
-  name: string;
+/**
+ * A named check of one dependency. `name` is a stable id (`database`, `rentprog:batumi`);
+ * the bot turns it into the label operators read.
+ */
+export type ProbeSpec =
+  { kind: 'database'; name: string } | { kind: 'rentprog'; name: string; branch: string };
+
+/** The checks `/status` runs: the database, then RentProg once per configured branch. */
+export function standardProbes(branches: string[]): ProbeSpec[] {
+  return [
+    { kind: 'database', name: 'database' },
+    ...branches.map((branch) => ({ kind: 'rentprog' as const, name: `rentprog:${branch}`, branch })),
+  ];
 }
 
 export interface ProbeResult {

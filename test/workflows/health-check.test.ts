@@ -5,20 +5,29 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { openPostgres } from '../../src/store/postgres-db.js';
 import { runHealthCheck } from '../../src/temporal/run-health-check.js';
+import type { Simulator } from '../../src/simulator/simulator.js';
+import { standardProbes } from '../../src/workflows/health-check-types.js';
+import { historyText } from '../helpers/history.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { BRANCHES, clientFor, companyTokens, expectNoSecret, startSimulator } from '../helpers/simulator.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 describe('healthCheck workflow on the dev server', () => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
+  let sim: Simulator;
+  const keys = companyTokens();
   beforeAll(async () => {
     env = await connectToDevServer();
     database = await createTestDatabase();
+    sim = await startSimulator(keys);
   });
   afterAll(async () => {
+    await sim?.stop();
     await database?.drop();
     await env?.teardown();
   });
+  const rentprog = () => clientFor(sim, keys);
 
   async function withWorker<T>(
     activities: ReturnType<typeof createActivities>,
@@ -35,8 +44,10 @@ describe('healthCheck workflow on the dev server', () => {
   }
 
   it('reports a reachable database as healthy, with its latency', async () => {
-    const report = await withWorker(createActivities({ db: database.db }), (taskQueue) =>
-      runHealthCheck(env.client, { taskQueue, probes: [{ kind: 'database', name: 'database' }] }),
+    const report = await withWorker(
+      createActivities({ db: database.db, rentprog: rentprog() }),
+      (taskQueue) =>
+        runHealthCheck(env.client, { taskQueue, probes: [{ kind: 'database', name: 'database' }] }),
     );
     expect(report.ok).toBe(true);
     expect(report.probes).toHaveLength(1);
@@ -48,14 +59,16 @@ describe('healthCheck workflow on the dev server', () => {
     // A port nothing listens on: the probe must answer "refused", not throw or hang.
     const unreachable = openPostgres('postgres://postgres@127.0.0.1:1/none');
     try {
-      const report = await withWorker(createActivities({ db: unreachable }), (taskQueue) =>
-        runHealthCheck(env.client, {
-          taskQueue,
-          probes: [
-            { kind: 'database', name: 'database' },
-            { kind: 'database', name: 'database replica' },
-          ],
-        }),
+      const report = await withWorker(
+        createActivities({ db: unreachable, rentprog: rentprog() }),
+        (taskQueue) =>
+          runHealthCheck(env.client, {
+            taskQueue,
+            probes: [
+              { kind: 'database', name: 'database' },
+              { kind: 'database', name: 'database replica' },
+            ],
+          }),
       );
       expect(report.ok).toBe(false);
       expect(report.probes.map((p) => [p.name, p.ok, p.reason])).toEqual([
@@ -69,12 +82,51 @@ describe('healthCheck workflow on the dev server', () => {
 
   it('turns a probe that exceeds its deadline into a failure of at most 30 characters', async () => {
     const slowDb = { ...database.db, query: () => new Promise<never>(() => undefined) };
-    const report = await withWorker(createActivities({ db: slowDb, probeTimeoutMs: 200 }), (taskQueue) =>
-      runHealthCheck(env.client, { taskQueue, probes: [{ kind: 'database', name: 'database' }] }),
+    const report = await withWorker(
+      createActivities({ db: slowDb, rentprog: rentprog(), probeTimeoutMs: 200 }),
+      (taskQueue) =>
+        runHealthCheck(env.client, { taskQueue, probes: [{ kind: 'database', name: 'database' }] }),
     );
     expect(report.probes[0]).toMatchObject({ ok: false, reason: 'timed out' });
     expect(report.probes[0]!.latencyMs).toBeGreaterThanOrEqual(200);
   });
+
+  it('probes every branch in parallel and names the one that fails', async () => {
+    // batumi's company token is wrong: only batumi may fail, and no token may show.
+    const wrongKeys = { ...keys, batumi: 'wrong-company-token' };
+    const client = clientFor(sim, wrongKeys);
+    let taskQueueUsed = '';
+    const report = await withWorker(createActivities({ db: database.db, rentprog: client }), (taskQueue) => {
+      taskQueueUsed = taskQueue;
+      return runHealthCheck(env.client, { taskQueue, probes: standardProbes(BRANCHES) });
+    });
+    expect(report.ok).toBe(false);
+    expect(report.probes.map((p) => [p.name, p.ok, p.reason])).toEqual([
+      ['database', true, undefined],
+      ['rentprog:tbilisi', true, undefined],
+      ['rentprog:batumi', false, 'auth refused (401)'],
+      ['rentprog:kutaisi', true, undefined],
+      ['rentprog:service-center', true, undefined],
+    ]);
+    // All four exchanges happened together, not one after another.
+    const exchanges = sim.requests.list({ route: 'get_token' }).map((r) => r.at);
+    expect(Math.max(...exchanges) - Math.min(...exchanges)).toBeLessThan(1000);
+    const [run] = await listUntilFound(`TaskQueue = "${taskQueueUsed}"`);
+    const history = historyText(await env.client.workflow.getHandle(run!).fetchHistory());
+    expect(history).toContain('auth refused (401)');
+    expectNoSecret(history, wrongKeys);
+  });
+
+  /** Visibility on the dev server is eventually consistent: poll briefly. */
+  async function listUntilFound(query: string): Promise<string[]> {
+    for (let tries = 0; tries < 50; tries++) {
+      const ids: string[] = [];
+      for await (const run of env.client.workflow.list({ query })) ids.push(run.workflowId);
+      if (ids.length > 0) return ids;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no workflow matches ${query}`);
+  }
 
   it('fails within its execution timeout when no worker is running', async () => {
     const started = Date.now();

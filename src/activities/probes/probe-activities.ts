@@ -1,3 +1,5 @@
+import type { RentProgClient } from '../../rentprog/client.js';
+import { pingBranch } from '../../rentprog/ping.js';
 import type { Queryable } from '../../store/db.js';
 import type { ProbeResult, ProbeSpec } from '../../workflows/health-check-types.js';
 import { shortReason } from './short-reason.js';
@@ -5,6 +7,7 @@ import { withDeadline } from './with-deadline.js';
 
 export interface ProbeDeps {
   db: Queryable;
+  rentprog: RentProgClient;
   /** How long one probe may take before it counts as failed. */
   probeTimeoutMs?: number;
 }
@@ -12,19 +15,27 @@ export interface ProbeDeps {
 /** Probes return results, never throw: a failing dependency is the answer, not an error. */
 export function createProbeActivities(deps: ProbeDeps) {
   const timeoutMs = deps.probeTimeoutMs ?? 5000;
-  const checks: Record<ProbeSpec['kind'], (spec: ProbeSpec) => Promise<unknown>> = {
-    database: () => deps.db.query('SELECT 1 AS ok'),
+  const check = (spec: ProbeSpec, signal: AbortSignal): Promise<unknown> => {
+    switch (spec.kind) {
+      case 'database':
+        return deps.db.query('SELECT 1 AS ok');
+      case 'rentprog':
+        return pingBranch(deps.rentprog, spec.branch, signal);
+    }
   };
 
   return {
     async runProbe(spec: ProbeSpec): Promise<ProbeResult> {
       const started = performance.now();
       const latencyMs = () => Math.round(performance.now() - started);
+      const abandon = new AbortController();
       try {
-        await withDeadline(timeoutMs, checks[spec.kind](spec));
+        await withDeadline(timeoutMs, check(spec, abandon.signal));
         return { name: spec.name, ok: true, latencyMs: latencyMs() };
       } catch (err) {
         return { name: spec.name, ok: false, reason: shortReason(err), latencyMs: latencyMs() };
+      } finally {
+        abandon.abort();
       }
     },
   };

@@ -1,3 +1,4 @@
+import { RentProgError } from '../../rentprog/errors.js';
 import { MAX_REASON_LENGTH } from '../../workflows/health-check-types.js';
 
 const KNOWN_CAUSES: [RegExp, string][] = [
@@ -10,6 +11,7 @@ const KNOWN_CAUSES: [RegExp, string][] = [
 
 /** Turns an error into a reason an operator can read on one line (≤ 30 characters). */
 export function shortReason(err: unknown): string {
+  if (err instanceof RentProgError) return truncate(rentprogReason(err));
   const text = err instanceof Error ? `${err.name}: ${err.message} ${codeOf(err)}` : String(err);
   const known = KNOWN_CAUSES.find(([pattern]) => pattern.test(text));
   const reason = known ? known[1] : err instanceof Error ? err.message : String(err);
@@ -19,6 +21,23 @@ export function shortReason(err: unknown): string {
 export function truncate(text: string, max = MAX_REASON_LENGTH): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1)}…`;
+}
+
+function rentprogReason(err: RentProgError): string {
+  switch (err.kind) {
+    case 'auth':
+      return `auth refused (${err.status ?? 'no token'})`;
+    case 'not-found':
+      return 'not found (404)';
+    case 'rate-limited':
+      return 'rate limited (429)';
+    case 'server':
+      return `server error ${err.status}`;
+    case 'invalid-response':
+      return err.status && err.status >= 400 ? `request refused (${err.status})` : 'unreadable answer';
+    case 'network':
+      return shortReason(err.cause ?? err.message);
+  }
 }
 
 function codeOf(err: Error): string {

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+// RentProg is loosely typed: numbers arrive as strings, booleans as "true"/1, and new
+// fields appear without notice. Ids must be right; every other field we read is coerced
+// or becomes null, and the whole record is kept (loose objects) for `data jsonb`.
+
+const integerLike = z.union([
+  z.number().int(),
+  z
+    .string()
+    .regex(/^-?\d+$/)
+    .transform(Number),
+]);
+const numberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i)
+    .transform(Number),
+]);
+const booleanLike = z.union([
+  z.boolean(),
+  z.literal(1).transform(() => true),
+  z.literal(0).transform(() => false),
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
+]);
+
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().catch(null);
+
+export const rentprogId = integerLike.pipe(z.number().int().positive());
+
+export const carSchema = z.looseObject({
+  id: rentprogId,
+  company_id: optional(integerLike),
+  car_name: optional(z.string()),
+  code: optional(z.string()),
+  number: optional(z.union([z.string(), z.number().transform(String)])),
+  state: optional(integerLike),
+  active: optional(booleanLike),
+  mileage: optional(integerLike),
+});
+
+export const clientSchema = z.looseObject({
+  id: rentprogId,
+  company_id: optional(integerLike),
+  name: optional(z.string()),
+  lastname: optional(z.string()),
+  middlename: optional(z.string()),
+  phone: optional(z.union([z.string(), z.number().transform(String)])),
+  email: optional(z.string()),
+  category: optional(z.string()),
+});
+
+export const bookingSchema = z.looseObject({
+  id: rentprogId,
+  number: optional(integerLike),
+  car_id: optional(integerLike),
+  client_id: optional(integerLike),
+  state: optional(z.string()),
+  active: optional(booleanLike),
+  in_rent: optional(booleanLike),
+  archive: optional(booleanLike),
+  technical: optional(booleanLike),
+  start_date: optional(z.string()),
+  end_date: optional(z.string()),
+  total: optional(numberLike),
+  deposit: optional(numberLike),
+  /** `/bookings/{id}` may nest the car and the client (API.md §5.1). */
+  car: optional(carSchema),
+  client: optional(clientSchema),
+});
+
+export type RentProgCar = z.infer<typeof carSchema>;
+export type RentProgClient = z.infer<typeof clientSchema>;
+export type RentProgBooking = z.infer<typeof bookingSchema>;
+
+/** Whether lists come bare or as `{data: [...]}` is unknown (API.md §9.6): take both. */
+export const listOf = <T extends z.ZodType>(item: T) =>
+  z.union([z.array(item), z.looseObject({ data: z.array(item) }).transform((body) => body.data)]);
+
+/** A single entity, bare or wrapped in `{data: {...}}`. */
+export const oneOf = <T extends z.ZodType>(item: T) =>
+  z.union([item, z.looseObject({ data: item }).transform((body) => body.data)]);
+
+/** `get_token`: `{token, exp}`; other integrations also saw `access_token` or a bare string. */
+export const tokenResponseSchema = z.union([
+  z
+    .string()
+    .min(1)
+    .transform((token) => ({ token, exp: undefined })),
+  z
+    .looseObject({
+      token: z.string().min(1).optional(),
+      access_token: z.string().min(1).optional(),
+      exp: z.union([z.string(), z.number()]).optional(),
+    })
+    .refine((body) => body.token ?? body.access_token, 'no token in the response')
+    .transform((body) => ({ token: (body.token ?? body.access_token)!, exp: body.exp })),
+]);

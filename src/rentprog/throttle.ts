@@ -1,0 +1,29 @@
+/**
+ * Spaces one branch's requests evenly so that at most `perMinute` start in any minute;
+ * RentProg allows about 120 reads a minute per company (API.md §7) and a sync must
+ * never trip 429 on its own.
+ *
+ * This holds within one process. Across several worker processes each would spend the
+ * whole budget, so RentProg activities run on a per-branch task queue whose rate
+ * (`maxTaskQueueActivitiesPerSecond`) the Temporal server enforces for all workers
+ * together; this throttle then only smooths the requests inside one activity.
+ */
+export class Throttle {
+  private readonly nextSlot = new Map<string, number>();
+  private readonly intervalMs: number;
+
+  constructor(
+    perMinute: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.intervalMs = 60_000 / perMinute;
+  }
+
+  /** Resolves when `key` may send its next request. */
+  async acquire(key: string): Promise<void> {
+    const now = this.now();
+    const slot = Math.max(now, this.nextSlot.get(key) ?? now);
+    this.nextSlot.set(key, slot + this.intervalMs);
+    if (slot > now) await new Promise((resolve) => setTimeout(resolve, slot - now));
+  }
+}

@@ -1,0 +1,37 @@
+/** Misbehaviour to switch on per route (or `*` for all), so tests can meet every failure. */
+export interface Fault {
+  /** Added before answering. */
+  latencyMs?: number;
+  /** Share of requests (0…1) answered with `errorStatus`. */
+  errorRate?: number;
+  errorStatus?: number;
+  /** Every request gets this status (e.g. 401, 404, 500). */
+  status?: number;
+  /** 429 once a branch made more than `perMinute` requests in the last minute. */
+  rateLimit?: { perMinute: number; retryAfter?: { seconds: number } | { date: true } | 'none' };
+  /** 200 with a body cut off mid-JSON. */
+  malformedJson?: boolean;
+  /** Never answer; the client's timeout has to end it. */
+  hang?: boolean;
+  /** A 200 whose entity has another id than the one asked for. */
+  wrongId?: boolean;
+  /** A 200 with this body instead of the real one (shape mismatches). */
+  replaceBody?: unknown;
+}
+
+export class FaultTable {
+  private readonly faults = new Map<string, Fault>();
+
+  set(route: string, fault: Fault): void {
+    this.faults.set(route, fault);
+  }
+
+  clear(): void {
+    this.faults.clear();
+  }
+
+  /** The route's own fault merged over the `*` fault. */
+  for(route: string): Fault {
+    return { ...this.faults.get('*'), ...this.faults.get(route) };
+  }
+}
