@@ -4,9 +4,10 @@
  * never trip 429 on its own.
  *
  * This holds within one process. Across several worker processes each would spend the
- * whole budget, so RentProg activities run on a per-branch task queue whose rate
- * (`maxTaskQueueActivitiesPerSecond`) the Temporal server enforces for all workers
- * together; this throttle then only smooths the requests inside one activity.
+ * whole budget, so RentProg-calling activities are scheduled on a per-branch task queue
+ * (`rentprogTaskQueue`, served by `createWorkers`) whose dispatch rate the Temporal
+ * server limits for all workers together (`maxTaskQueueActivitiesPerSecond`); this
+ * throttle then smooths the requests made inside those activities.
  */
 export class Throttle {
   private readonly nextSlot = new Map<string, number>();

@@ -1,19 +1,30 @@
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Activities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
+import { rentprogTaskQueue } from '../workflows/task-queues.js';
 import { WORKFLOWS_PATH } from './workflows-path.js';
 
 export interface WorkerParams {
   connection: NativeConnection;
   temporal: Config['temporal'];
+  /** Branches that get their own rate-limited RentProg task queue. */
+  branches: string[];
+  maxRequestsPerMinute: number;
   activities: Activities;
   /** A prebuilt bundle (tests, production); otherwise the workflows are bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** The worker for TEMPORAL_TASK_QUEUE. Graceful: in-flight activities get 20 s to finish on shutdown. */
-export function createWorker(params: WorkerParams): Promise<Worker> {
-  return Worker.create({
+// In-flight activities get 20 s to finish on shutdown before they are cancelled.
+const GRACEFUL = { shutdownGraceTime: '20s', shutdownForceTime: '25s' } as const;
+
+/**
+ * The workers of one process: the main one for TEMPORAL_TASK_QUEUE (workflows and
+ * activities), and one per branch whose RentProg activities the Temporal server spaces
+ * to RENTPROG_MAX_RPM across all processes.
+ */
+export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
+  const main = await Worker.create({
     connection: params.connection,
     namespace: params.temporal.namespace,
     taskQueue: params.temporal.taskQueue,
@@ -21,7 +32,19 @@ export function createWorker(params: WorkerParams): Promise<Worker> {
     ...(params.workflowBundle
       ? { workflowBundle: params.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
-    shutdownGraceTime: '20s',
-    shutdownForceTime: '25s',
+    ...GRACEFUL,
   });
+  const perBranch = await Promise.all(
+    params.branches.map((branch) =>
+      Worker.create({
+        connection: params.connection,
+        namespace: params.temporal.namespace,
+        taskQueue: rentprogTaskQueue(params.temporal.taskQueue, branch),
+        activities: params.activities,
+        maxTaskQueueActivitiesPerSecond: params.maxRequestsPerMinute / 60,
+        ...GRACEFUL,
+      }),
+    ),
+  );
+  return [main, ...perBranch];
 }

@@ -3,7 +3,7 @@ import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import { openDatabase } from '../store/open-database.js';
-import { createWorker } from './create-worker.js';
+import { createWorkers } from './create-worker.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal's Runtime turns those signals into a
@@ -14,13 +14,15 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
-    const worker = await createWorker({
+    const workers = await createWorkers({
       connection,
       temporal: config.temporal,
+      branches: config.branches,
+      maxRequestsPerMinute: config.rentprog.maxRequestsPerMinute,
       activities: createActivities({ db, rentprog: rentprogClientFromConfig(config.rentprog) }),
     });
     log(`worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
-    await worker.run();
+    await Promise.all(workers.map((worker) => worker.run()));
     log('worker stopped');
   } finally {
     await connection?.close();
