@@ -1,11 +1,15 @@
 import type { RentProgClient } from '../rentprog/client.js';
 import type { Db } from '../store/db.js';
+import { createEventActivities } from './events/event-activities.js';
+import { createNotifyActivities, type NotifyDeps } from './notify/notify-activities.js';
 import { createProbeActivities } from './probes/probe-activities.js';
 
 /** Everything activities need from the outside world, passed in so tests use real local servers. */
 export interface ActivityDeps {
   db: Db;
   rentprog: RentProgClient;
+  timeZones?: Record<string, string>;
+  telegram?: NotifyDeps['telegram'];
   probeTimeoutMs?: number;
 }
 
@@ -13,6 +17,11 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createProbeActivities(deps),
+    ...createEventActivities({ ...deps, timeZones: deps.timeZones ?? {} }),
+    ...createNotifyActivities({
+      db: deps.db,
+      telegram: deps.telegram ?? { apiRoot: 'https://api.telegram.org', notifyChats: {} },
+    }),
   };
 }
 

@@ -1,12 +1,17 @@
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { migrate } from '../store/migrations.js';
 import { openDatabase } from '../store/open-database.js';
+import { createLogger } from '../ingress/logger.js';
+import { runIngress } from '../ingress/run-ingress.js';
+import { webhookUrls } from '../ingress/webhook-urls.js';
 import { runWorker } from '../temporal/run-worker.js';
 import { runSimulator, SIMULATOR_USAGE } from './simulator-command.js';
 
 const USAGE = `Usage: rentprog-flow <command> [--verbose]
 
 Commands:
+  ingress     serve the webhook ingress on PORT (POST /webhooks/rentprog/:branch, /healthz, /readyz)
+  webhooks    print each branch's webhook URL for RentProg's settings [--show-secrets]
   worker      run the Temporal worker for TEMPORAL_TASK_QUEUE
   migrate     apply database migrations (DATABASE_URL, or PGlite in DATA_DIR)
   simulator   run a RentProg look-alike API for the configured branches (see simulator --help)
@@ -24,6 +29,15 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'help' || command === '--help' || command === '-h') return void console.log(USAGE);
 
   switch (command) {
+    case 'ingress':
+      if (wantsHelp) return void console.log(USAGE);
+      return runIngress(loadConfig(process.env), createLogger());
+    case 'webhooks': {
+      if (wantsHelp) return void console.log(USAGE);
+      const urls = webhookUrls(loadConfig(process.env), args.includes('--show-secrets'));
+      for (const { branch, url } of urls) console.log(`${branch.padEnd(16)} ${url}`);
+      return;
+    }
     case 'worker':
       if (wantsHelp) return void console.log(USAGE);
       return runWorker(loadConfig(process.env), log);

@@ -108,6 +108,28 @@ export async function markEntitiesDeleted(
   return rows.length;
 }
 
+/**
+ * A car moved to `branch` (its `company_id` changed): rows of the same RentProg id under
+ * other branches are marked deleted there, as of `at`.
+ */
+export async function markMovedTo(
+  db: Queryable,
+  kind: EntityKind,
+  rentprogId: number,
+  branch: string,
+  at: string,
+) {
+  const { table } = ENTITY_TABLES[kind];
+  const rows = await db.query(
+    `UPDATE ${table}
+        SET deleted_at = $3, fetched_at = GREATEST(fetched_at, $3), updated_at = now()
+      WHERE rentprog_id = $1 AND branch <> $2 AND fetched_at <= $3 AND deleted_at IS NULL
+      RETURNING branch`,
+    [rentprogId, branch, at],
+  );
+  return rows.length;
+}
+
 /** Keeps one row per id within a batch (a statement may touch a row only once): the newest. */
 function newestPerId<K extends EntityKind>(rows: EntityRow<K>[]): EntityRow<K>[] {
   const byId = new Map<number, EntityRow<K>>();

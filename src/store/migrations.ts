@@ -89,7 +89,7 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
         rentprog_id  bigint,
         workflow_id  text        NOT NULL,
         status       text        NOT NULL DEFAULT 'received'
-                     CHECK (status IN ('received', 'processing', 'processed', 'failed', 'quarantined')),
+                     CHECK (status IN ('received', 'processed', 'not_found', 'failed', 'unparsed')),
         error        text,
         attempts     integer     NOT NULL DEFAULT 0,
         payload      jsonb,

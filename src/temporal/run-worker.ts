@@ -19,7 +19,12 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
       temporal: config.temporal,
       branches: config.branches,
       maxRequestsPerMinute: config.rentprog.maxRequestsPerMinute,
-      activities: createActivities({ db, rentprog: rentprogClientFromConfig(config.rentprog) }),
+      activities: createActivities({
+        db,
+        rentprog: rentprogClientFromConfig(config.rentprog),
+        timeZones: config.rentprog.timeZones,
+        telegram: config.telegram,
+      }),
     });
     log(`worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
     await Promise.all(workers.map((worker) => worker.run()));

@@ -1,0 +1,50 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
+
+export interface IngressDeps extends WebhookRouteDeps {
+  logger: Logger;
+  /** Whether Temporal answers now; `/readyz` reports it. */
+  isTemporalReachable: () => Promise<boolean>;
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The HTTP ingress: the webhook route plus health and readiness. */
+export function createIngressApp(deps: IngressDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+
+  // The raw bytes are kept for signatures and quarantine: parsing happens after auth.
+  app.post(
+    '/webhooks/rentprog/:branch',
+    express.raw({ type: () => true, limit: MAX_BODY_BYTES }),
+    (req: Request<{ branch: string }>, res: Response, next: NextFunction) => {
+      webhookRoute(deps)(req, res).catch(next);
+    },
+  );
+  app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', (_req, res, next) => {
+    deps
+      .isTemporalReachable()
+      .then((temporal) => void res.status(temporal ? 200 : 503).json({ ok: temporal, temporal }))
+      .catch(next);
+  });
+  app.use((_req: Request, res: Response) => void res.status(404).json({ ok: false, error: 'not found' }));
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = httpStatusOf(err);
+    if (status >= 500)
+      deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'ingress error');
+    res
+      .status(status)
+      .json({ ok: false, error: status === 413 ? 'body larger than 1 MiB' : 'request failed' });
+  });
+  return app;
+}
+
+/** body-parser marks its errors (too large, aborted) with an HTTP status. */
+function httpStatusOf(err: unknown): number {
+  const status = (err as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}

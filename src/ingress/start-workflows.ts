@@ -1,0 +1,86 @@
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import type { QuarantineInput } from '../workflows/quarantine-types.js';
+import type { quarantine } from '../workflows/quarantine.js';
+import type { rentprogEvent } from '../workflows/rentprog-event.js';
+import { BRANCH_SEARCH_ATTRIBUTE, EVENT_SEARCH_ATTRIBUTE } from '../workflows/search-attributes.js';
+
+/** Temporal did not accept the start in time; the caller answers 503 (or spools, later). */
+export class TemporalUnavailableError extends Error {
+  override name = 'TemporalUnavailableError';
+}
+
+export interface StartResult {
+  workflowId: string;
+  /** The id was already taken within the retention window: the same event came again. */
+  duplicate: boolean;
+}
+
+export interface Starter {
+  client: Client;
+  taskQueue: string;
+  /** How long a start may take before the webhook is answered 503. */
+  deadlineMs: number;
+}
+
+export const eventWorkflowId = (event: Pick<RentProgEvent, 'branch' | 'eventId'>) =>
+  `rentprog-event:${event.branch}:${event.eventId}`;
+
+/** Starts `rentprogEvent` once per eventId: REJECT_DUPLICATE turns a repeat into `duplicate`. */
+export function startEventWorkflow(starter: Starter, event: RentProgEvent): Promise<StartResult> {
+  const workflowId = eventWorkflowId(event);
+  return startOnce(starter, workflowId, () =>
+    starter.client.workflow.start<typeof rentprogEvent>('rentprogEvent', {
+      workflowId,
+      taskQueue: starter.taskQueue,
+      args: [event],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: BRANCH_SEARCH_ATTRIBUTE, value: event.branch },
+        { key: EVENT_SEARCH_ATTRIBUTE, value: event.type },
+      ],
+      staticSummary: `${event.type} ${event.entity} ${event.rentprogId}`,
+    }),
+  );
+}
+
+/** Keeps an unreadable but authentic body as a `quarantine` workflow, once per distinct body. */
+export function startQuarantineWorkflow(starter: Starter, input: QuarantineInput): Promise<StartResult> {
+  const workflowId = `rentprog-quarantine:${input.branch}:${input.bodySha256}`;
+  return startOnce(starter, workflowId, () =>
+    starter.client.workflow.start<typeof quarantine>('quarantine', {
+      workflowId,
+      taskQueue: starter.taskQueue,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: BRANCH_SEARCH_ATTRIBUTE, value: input.branch },
+        { key: EVENT_SEARCH_ATTRIBUTE, value: 'unparsed' },
+      ],
+      staticSummary: `unparsed webhook: ${input.reason}`,
+    }),
+  );
+}
+
+async function startOnce(
+  starter: Starter,
+  workflowId: string,
+  start: () => Promise<unknown>,
+): Promise<StartResult> {
+  try {
+    await starter.client.withDeadline(Date.now() + starter.deadlineMs, start);
+    return { workflowId, duplicate: false };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
+    throw new TemporalUnavailableError(`Temporal did not accept ${workflowId}: ${describe(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+function describe(err: unknown): string {
+  const cause = err instanceof Error ? (err.cause ?? err) : err;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return typeof code === 'number' || typeof code === 'string' ? `${message} (gRPC ${code})` : message;
+}

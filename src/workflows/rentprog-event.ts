@@ -1,0 +1,88 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { EventActivities } from '../activities/events/event-activities.js';
+import type { NotifyActivities, NotifyResult } from '../activities/notify/notify-activities.js';
+import { RENTPROG_RETRY_POLICY } from '../rentprog/temporal-failure.js';
+import { isDestroyEvent, isStoredEntity, type RentProgEvent } from '../rentprog/webhook-event.js';
+import { rentprogTaskQueue } from './task-queues.js';
+
+// The database being away only delays an event: retry until it is back.
+const store = proxyActivities<EventActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+const { notifyBranch } = proxyActivities<NotifyActivities>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
+});
+
+const NOTIFIED_TYPES = new Set(['booking.issue.planned', 'booking.return.planned', 'car.moved']);
+
+export interface EventOutcome {
+  status: 'processed' | 'not_found';
+  action: 'stored' | 'deleted' | 'recorded' | 'not in branch';
+  notified?: NotifyResult;
+}
+
+/**
+ * One RentProg webhook, processed once (the workflow id is the event id): fetch the
+ * full record, store it newer-wins, tell the branch's chat when a person is needed, and
+ * record the outcome. A RentProg outage only delays it: RentProg calls retry for a day
+ * on the branch's rate-limited task queue.
+ */
+export async function rentprogEvent(event: RentProgEvent): Promise<EventOutcome> {
+  try {
+    const outcome = await handle(event);
+    await record(
+      event,
+      outcome.status,
+      outcome.action === 'not in branch' ? 'not found in this branch' : null,
+    );
+    return outcome;
+  } catch (err) {
+    const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
+    await record(event, 'failed', reason);
+    throw ApplicationFailure.nonRetryable(reason, 'RentProgEventFailed');
+  }
+}
+
+async function handle(event: RentProgEvent): Promise<EventOutcome> {
+  const { entity, branch, rentprogId } = event;
+  if (!isStoredEntity(entity)) return { status: 'processed', action: 'recorded' };
+  const ref = { entity, branch, rentprogId };
+  if (isDestroyEvent(event)) {
+    await store.markEntityDeleted({ ...ref, at: event.receivedAt });
+    return { status: 'processed', action: 'deleted' };
+  }
+
+  const { fetchEntity } = proxyActivities<EventActivities>({
+    taskQueue: rentprogTaskQueue(workflowInfo().taskQueue, branch),
+    startToCloseTimeout: '1m',
+    scheduleToCloseTimeout: '24h',
+    retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
+  });
+  const fetched = await fetchEntity(ref);
+  if (!fetched.found) return { status: 'not_found', action: 'not in branch' };
+  await store.upsertEntity({ ...ref, record: fetched.record, fetchedAt: fetched.fetchedAt });
+  if (event.type === 'car.moved') await store.markCarMoved({ rentprogId, branch, at: fetched.fetchedAt });
+
+  const notified = NOTIFIED_TYPES.has(event.type)
+    ? await notifyBranch({ branch, type: event.type, rentprogId })
+    : undefined;
+  return { status: 'processed', action: 'stored', notified };
+}
+
+function record(event: RentProgEvent, status: 'processed' | 'not_found' | 'failed', error: string | null) {
+  return store.recordEvent({
+    eventId: event.eventId,
+    branch: event.branch,
+    type: event.type,
+    rawEvent: event.rawEvent,
+    entity: event.entity,
+    rentprogId: event.rentprogId,
+    workflowId: workflowInfo().workflowId,
+    status,
+    error,
+    payload: event.changes,
+    receivedAt: event.receivedAt,
+  });
+}
