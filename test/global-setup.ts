@@ -8,6 +8,8 @@ import { ensureTemporalCli } from '../src/cli/temporal-cli.js';
 import { WORKFLOWS_PATH } from '../src/temporal/workflows-path.js';
 import { SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes.js';
 
+export const SUGGEST_CONTINUE_AS_NEW_AT = 100;
+
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
@@ -47,7 +49,13 @@ async function startDevServer(cli: string, attempts = 3): Promise<TestWorkflowEn
         server: {
           executable: { type: 'existing-path', path: cli },
           searchAttributes: SEARCH_ATTRIBUTES,
-          extraArgs: ['--dynamic-config-value', 'frontend.enableServerVersionCheck=false'],
+          extraArgs: [
+            '--dynamic-config-value',
+            'frontend.enableServerVersionCheck=false',
+            // Low enough that branchSync's continue-as-new happens within a test run.
+            '--dynamic-config-value',
+            `limit.historyCount.suggestContinueAsNew=${SUGGEST_CONTINUE_AS_NEW_AT}`,
+          ],
         },
       });
     } catch (err) {

@@ -7,7 +7,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { runHealthCheck } from '../src/temporal/run-health-check.js';
+import type { Simulator } from '../src/simulator/simulator.js';
+import { branchSyncWorkflowId, syncStatusQuery } from '../src/workflows/branch-sync-types.js';
 import { createTestDatabase, type TestDatabase } from './helpers/database.js';
+import { startSimulator } from './helpers/simulator.js';
 import { connectToDevServer, uniqueTaskQueue } from './helpers/temporal.js';
 
 describe('rentprog-flow worker (the real process)', () => {
@@ -16,14 +19,18 @@ describe('rentprog-flow worker (the real process)', () => {
   let dataDir: string;
   let child: ChildProcess | undefined;
   let output = '';
+  let sim: Simulator;
+  const keys = { tbilisi: 'placeholder-company-token-worker-test' };
 
   beforeAll(async () => {
     env = await connectToDevServer();
     database = await createTestDatabase();
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-flow-worker-'));
+    sim = await startSimulator(keys, { scale: 20 });
   });
   afterAll(async () => {
     child?.kill('SIGKILL');
+    await sim?.stop();
     await database?.drop();
     await env?.teardown();
     await rm(dataDir, { recursive: true, force: true });
@@ -38,12 +45,13 @@ describe('rentprog-flow worker (the real process)', () => {
     }
   }
 
-  it('serves workflows on its task queue and shuts down cleanly on SIGTERM', async () => {
+  it('serves workflows, starts the branch sync, and shuts down cleanly on SIGTERM', async () => {
     const taskQueue = uniqueTaskQueue('worker-process');
     child = spawn(process.execPath, ['bin/rentprog-flow.js', 'worker'], {
       env: {
         PATH: process.env.PATH,
-        RENTPROG_BRANCH_KEYS: '{"tbilisi": "placeholder-company-token"}',
+        RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
+        RENTPROG_BASE_URL: sim.baseUrl,
         RENTPROG_WEBHOOK_SECRETS: '{"tbilisi": "placeholder-webhook-secret"}',
         TEMPORAL_ADDRESS: inject('temporalAddress'),
         TEMPORAL_TASK_QUEUE: taskQueue,
@@ -60,6 +68,15 @@ describe('rentprog-flow worker (the real process)', () => {
       probes: [{ kind: 'database', name: 'database' }],
     });
     expect(report.probes[0]).toMatchObject({ name: 'database', ok: true });
+
+    // The worker made sure tbilisi's sync runs; its first run starts at once.
+    await waitForOutput(/branch syncs running: tbilisi/, 30_000);
+    const sync = env.client.workflow.getHandle(branchSyncWorkflowId('tbilisi'));
+    for (let i = 0; i < 200 && !(await sync.query(syncStatusQuery)).lastRun; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await sync.query(syncStatusQuery)).lastRun).toMatchObject({ status: 'succeeded' });
+    await sync.terminate('test over');
 
     const exited = once(child, 'exit');
     child.kill('SIGTERM');

@@ -3,6 +3,7 @@ import type { Db } from '../store/db.js';
 import { createEventActivities } from './events/event-activities.js';
 import { createNotifyActivities, type NotifyDeps } from './notify/notify-activities.js';
 import { createProbeActivities } from './probes/probe-activities.js';
+import { createSyncActivities } from './sync/sync-activities.js';
 
 /** Everything activities need from the outside world, passed in so tests use real local servers. */
 export interface ActivityDeps {
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProbeActivities(deps),
     ...createEventActivities({ ...deps, timeZones: deps.timeZones ?? {} }),
+    ...createSyncActivities({ ...deps, timeZones: deps.timeZones ?? {} }),
     ...createNotifyActivities({
       db: deps.db,
       telegram: deps.telegram ?? { apiRoot: 'https://api.telegram.org', notifyChats: {} },

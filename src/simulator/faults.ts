@@ -7,8 +7,12 @@ export interface Fault {
   errorStatus?: number;
   /** Every request gets this status (e.g. 401, 404, 500). */
   status?: number;
-  /** 429 once a branch made more than `perMinute` requests in the last minute. */
-  rateLimit?: { perMinute: number; retryAfter?: { seconds: number } | { date: true } | 'none' };
+  /** 429 once a branch made `limit` requests within the last `windowMs` (default a minute). */
+  rateLimit?: {
+    limit: number;
+    windowMs?: number;
+    retryAfter?: { seconds: number } | { date: true } | 'none';
+  };
   /** 200 with a body cut off mid-JSON. */
   malformedJson?: boolean;
   /** Never answer; the client's timeout has to end it. */

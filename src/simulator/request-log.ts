@@ -4,6 +4,8 @@ export interface LoggedRequest {
   /** Milliseconds since the epoch when the request arrived. */
   at: number;
   status: number;
+  /** The `page` query parameter, for list requests. */
+  page?: number;
 }
 
 /** Every request the simulator answered, for tests that count calls or check their spacing. */

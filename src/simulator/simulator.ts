@@ -183,7 +183,14 @@ export class Simulator {
 
     const arrivedAt = Date.now();
     const answer = await this.answer(route, path, url.searchParams, req.headers.authorization);
-    this.requests.record({ route, branch: answer.branch ?? '?', at: arrivedAt, status: answer.status });
+    const page = url.searchParams.get('page');
+    this.requests.record({
+      route,
+      branch: answer.branch ?? '?',
+      at: arrivedAt,
+      status: answer.status,
+      ...(page === null ? {} : { page: Number(page) }),
+    });
     if (answer.hang) return; // the client's timeout ends this one
     if (answer.raw !== undefined) {
       res.writeHead(answer.status, { 'Content-Type': 'application/json', ...answer.headers });
@@ -260,13 +267,14 @@ export class Simulator {
     limit: NonNullable<Fault['rateLimit']>,
   ): Record<string, string> | undefined {
     const now = Date.now();
-    const window = (this.rateWindows.get(branch) ?? []).filter((at) => at > now - 60_000);
+    const windowMs = limit.windowMs ?? 60_000;
+    const window = (this.rateWindows.get(branch) ?? []).filter((at) => at > now - windowMs);
     this.rateWindows.set(branch, window);
-    if (window.length < limit.perMinute) {
+    if (window.length < limit.limit) {
       window.push(now);
       return undefined;
     }
-    const waitSeconds = Math.max(1, Math.ceil((window[0]! + 60_000 - now) / 1000));
+    const waitSeconds = Math.max(1, Math.ceil((window[0]! + windowMs - now) / 1000));
     const retryAfter = limit.retryAfter ?? { seconds: waitSeconds };
     if (retryAfter === 'none') return {};
     if ('date' in retryAfter) return { 'Retry-After': new Date(now + waitSeconds * 1000).toUTCString() };

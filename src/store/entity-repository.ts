@@ -130,6 +130,46 @@ export async function markMovedTo(
   return rows.length;
 }
 
+/** Notes that a sync walk saw these rows at `at`, whether or not their data was newer. */
+export async function markSeen(
+  db: Queryable,
+  kind: EntityKind,
+  branch: string,
+  rentprogIds: number[],
+  at: string,
+) {
+  if (rentprogIds.length === 0) return;
+  const { table } = ENTITY_TABLES[kind];
+  await db.query(
+    `UPDATE ${table} SET synced_at = GREATEST(COALESCE(synced_at, $3), $3)
+      WHERE branch = $1 AND rentprog_id = ANY($2::bigint[])`,
+    [branch, rentprogIds, at],
+  );
+}
+
+/**
+ * After a full walk: rows of the branch that the walk did not see (and that nothing
+ * wrote since it began) are gone from RentProg, archived or deleted. Returns how many.
+ */
+export async function markUnseenDeleted(
+  db: Queryable,
+  kind: EntityKind,
+  branch: string,
+  walkStartedAt: string,
+  at: string,
+) {
+  const { table } = ENTITY_TABLES[kind];
+  const rows = await db.query(
+    `UPDATE ${table}
+        SET deleted_at = $3, fetched_at = GREATEST(fetched_at, $3), updated_at = now()
+      WHERE branch = $1 AND deleted_at IS NULL AND fetched_at < $2
+        AND (synced_at IS NULL OR synced_at < $2)
+      RETURNING rentprog_id`,
+    [branch, walkStartedAt, at],
+  );
+  return rows.length;
+}
+
 /** Keeps one row per id within a batch (a statement may touch a row only once): the newest. */
 function newestPerId<K extends EntityKind>(rows: EntityRow<K>[]): EntityRow<K>[] {
   const byId = new Map<number, EntityRow<K>>();

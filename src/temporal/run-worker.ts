@@ -1,14 +1,25 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import { openDatabase } from '../store/open-database.js';
 import { createWorkers } from './create-worker.js';
+import { ensureBranchSyncs } from './ensure-branch-syncs.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal's Runtime turns those signals into a
  * graceful worker shutdown; afterwards the connection and the database are closed.
  */
+async function ensureSyncs(config: Config): Promise<void> {
+  const connection = await Connection.connect({ address: config.temporal.address });
+  try {
+    await ensureBranchSyncs(new Client({ connection, namespace: config.temporal.namespace }), config);
+  } finally {
+    await connection.close();
+  }
+}
+
 export async function runWorker(config: Config, log: (line: string) => void): Promise<void> {
   const db = await openDatabase(config.database);
   let connection: NativeConnection | undefined;
@@ -26,8 +37,17 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
         telegram: config.telegram,
       }),
     });
+    const running = Promise.all(workers.map((worker) => worker.run()));
     log(`worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
-    await Promise.all(workers.map((worker) => worker.run()));
+    try {
+      await ensureSyncs(config);
+    } catch (err) {
+      for (const worker of workers) worker.shutdown();
+      await running.catch(() => undefined);
+      throw err;
+    }
+    log(`branch syncs running: ${config.branches.join(', ')}`);
+    await running;
     log('worker stopped');
   } finally {
     await connection?.close();

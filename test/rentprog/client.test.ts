@@ -105,17 +105,17 @@ describe('RentProg client against the simulator', () => {
     it('429 → rate limited, with Retry-After in seconds or as an HTTP date', async () => {
       const client = clientFor(sim, keys);
       await pingBranch(client, 'tbilisi');
-      sim.setFault('all_cars', { rateLimit: { perMinute: 0, retryAfter: { seconds: 7 } } });
+      sim.setFault('all_cars', { rateLimit: { limit: 0, retryAfter: { seconds: 7 } } });
       const inSeconds = await failed(pingBranch(client, 'tbilisi'));
       expect(inSeconds).toBeInstanceOf(RentProgRateLimitedError);
       expect((inSeconds as RentProgRateLimitedError).retryAfterMs).toBe(7000);
 
-      sim.setFault('all_cars', { rateLimit: { perMinute: 0, retryAfter: { date: true } } });
+      sim.setFault('all_cars', { rateLimit: { limit: 0, retryAfter: { date: true } } });
       const asDate = (await failed(pingBranch(client, 'tbilisi'))) as RentProgRateLimitedError;
       expect(asDate.retryAfterMs).toBeGreaterThan(0);
       expect(asDate.retryAfterMs).toBeLessThanOrEqual(61_000);
 
-      sim.setFault('all_cars', { rateLimit: { perMinute: 0, retryAfter: 'none' } });
+      sim.setFault('all_cars', { rateLimit: { limit: 0, retryAfter: 'none' } });
       const unsaid = (await failed(pingBranch(client, 'tbilisi'))) as RentProgRateLimitedError;
       expect(unsaid.retryAfterMs).toBe(60_000);
     });

@@ -1,0 +1,122 @@
+import type { RentProgClient } from '../../rentprog/client.js';
+import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
+import { fetchPage, type ListItem, type PageCursor } from '../../rentprog/pages.js';
+import type { RentProgBooking, RentProgCar, RentProgClient as ClientRecord } from '../../rentprog/schemas.js';
+import type { Queryable } from '../../store/db.js';
+import { markSeen, markUnseenDeleted, upsertEntities } from '../../store/entity-repository.js';
+import type { EntityKind } from '../../store/entity-tables.js';
+import {
+  finishSyncRun,
+  startSyncRun,
+  type SyncRunFinish,
+  type SyncRunStart,
+} from '../../store/sync-runs-repository.js';
+import type { SyncKind } from '../../workflows/branch-sync-types.js';
+import { rentprogCall } from '../rentprog-call.js';
+
+export interface SyncDeps {
+  db: Queryable;
+  rentprog: RentProgClient;
+  timeZones: Record<string, string>;
+  pageCap?: number;
+}
+
+export interface PageRequest {
+  branch: string;
+  kind: SyncKind;
+  cursor: PageCursor;
+  pageSize: number;
+  /** Bookings whose start and end both lie before this are skipped (no "since" filter in the API). */
+  since: string | null;
+}
+
+export interface PageResult {
+  fetched: number;
+  upserted: number;
+  next: PageCursor | null;
+}
+
+export const ENTITY_OF: Record<SyncKind, EntityKind> = {
+  cars: 'car',
+  clients: 'client',
+  bookings: 'booking',
+};
+
+/** Activities of the `branchSync` workflow: one page per call, so a run resumes at the next page. */
+export function createSyncActivities(deps: SyncDeps) {
+  return {
+    async syncPage(request: PageRequest): Promise<PageResult> {
+      const page = await rentprogCall((signal) =>
+        fetchPage(deps.rentprog, request.branch, request.kind, request.cursor, {
+          pageSize: request.pageSize,
+          pageCap: deps.pageCap,
+          signal,
+        }),
+      );
+      const fetchedAt = new Date().toISOString();
+      const context: ReadContext = {
+        fetchedAt,
+        timeZone: deps.timeZones[request.branch] ?? 'Asia/Tbilisi',
+        seenBySync: true,
+      };
+      const entity = ENTITY_OF[request.kind];
+      const rows = toRows(request.kind, page.items, context).filter(
+        (row) =>
+          !request.since ||
+          request.kind !== 'bookings' ||
+          withinWindow(row.columns as Record<string, unknown>, request.since),
+      );
+      const result = await upsertEntities(deps.db, entity, request.branch, rows);
+      await markSeen(
+        deps.db,
+        entity,
+        request.branch,
+        page.items.map((item) => item.id),
+        fetchedAt,
+      );
+      return { fetched: page.items.length, upserted: result.inserted + result.updated, next: page.next };
+    },
+
+    async startSyncRun(run: SyncRunStart): Promise<number> {
+      return startSyncRun(deps.db, run);
+    },
+
+    async finishSyncRun(request: { id: number } & SyncRunFinish): Promise<void> {
+      const { id, ...finish } = request;
+      await finishSyncRun(deps.db, id, finish);
+    },
+
+    async reconcileDeleted(request: {
+      branch: string;
+      kind: SyncKind;
+      walkStartedAt: string;
+    }): Promise<number> {
+      return markUnseenDeleted(
+        deps.db,
+        ENTITY_OF[request.kind],
+        request.branch,
+        request.walkStartedAt,
+        new Date().toISOString(),
+      );
+    },
+  };
+}
+
+function toRows(kind: SyncKind, items: ListItem<SyncKind>[], context: ReadContext) {
+  switch (kind) {
+    case 'cars':
+      return (items as RentProgCar[]).map((item) => carRow(item, context));
+    case 'clients':
+      return (items as ClientRecord[]).map((item) => clientRow(item, context));
+    case 'bookings':
+      return (items as RentProgBooking[]).map((item) => bookingRow(item, context));
+  }
+}
+
+/** A booking belongs to the lookback if it starts or ends at or after `since` (or has no dates). */
+function withinWindow(columns: { start_at?: unknown; end_at?: unknown }, since: string): boolean {
+  const times = [columns.start_at, columns.end_at].filter((t): t is string => typeof t === 'string');
+  return times.length === 0 || times.some((t) => t >= since);
+}
+
+export type SyncActivities = ReturnType<typeof createSyncActivities>;

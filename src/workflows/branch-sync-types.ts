@@ -1,0 +1,91 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { PageCursor } from '../rentprog/pages.js';
+
+export const SYNC_KINDS = ['cars', 'clients', 'bookings'] as const;
+export type SyncKind = (typeof SYNC_KINDS)[number];
+
+/** What `syncNow` asks for: some kinds only, or a full walk with reconciliation. */
+export interface SyncRequest {
+  kinds?: SyncKind[];
+  full?: boolean;
+}
+
+export interface KindCounts {
+  pages: number;
+  fetched: number;
+  /** Rows inserted or replaced by newer data. */
+  upserted: number;
+  /** Rows marked deleted by a full run's reconciliation. */
+  deleted: number;
+}
+
+/** A run under way; kept in the workflow state so a continue-as-new resumes it mid-walk. */
+export interface ActiveRun {
+  syncRunId: number;
+  runNumber: number;
+  kinds: SyncKind[];
+  full: boolean;
+  startedAt: string;
+  /** Bookings starting or ending before this are left alone (null for a full run). */
+  since: string | null;
+  kindIndex: number;
+  /** The next page of the current kind. */
+  cursor: PageCursor;
+  counts: Partial<Record<SyncKind, KindCounts>>;
+}
+
+export const FIRST_CURSOR: PageCursor = { page: 1, largestPage: 0 };
+
+export interface RunSummary {
+  runNumber: number;
+  full: boolean;
+  startedAt: string;
+  finishedAt: string;
+  status: 'succeeded' | 'failed';
+  counts: Partial<Record<SyncKind, KindCounts>>;
+  errors: string[];
+}
+
+/** Carried across continue-as-new: plain JSON, cursors and counts only, never data. */
+export interface SyncState {
+  pending: SyncRequest | null;
+  current: ActiveRun | null;
+  lastRun: RunSummary | null;
+  runsCompleted: number;
+  /** When the last full run (with reconciliation) finished. */
+  lastFullAt: string | null;
+}
+
+export interface BranchSyncInput {
+  branch: string;
+  intervalMs: number;
+  pageSize: number;
+  pollSinceDays: number;
+  /** A scheduled run is a full one when the last full run is older than this. */
+  fullEveryMs: number;
+  state?: SyncState;
+}
+
+export interface SyncStatus {
+  branch: string;
+  state: 'idle' | 'running';
+  current: {
+    kind: SyncKind;
+    page: number;
+    fetched: number;
+    upserted: number;
+    full: boolean;
+    startedAt: string;
+  } | null;
+  /** Totals of the run under way, per kind. */
+  progress: Partial<Record<SyncKind, KindCounts>> | null;
+  lastRun: RunSummary | null;
+  runsCompleted: number;
+  pending: SyncRequest | null;
+  nextRunAt: string | null;
+}
+
+export const syncNowSignal = defineSignal<[SyncRequest]>('syncNow');
+export const syncStatusQuery = defineQuery<SyncStatus>('syncStatus');
+
+export const branchSyncWorkflowId = (branch: string) => `rentprog-sync:${branch}`;

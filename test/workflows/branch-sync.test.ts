@@ -1,0 +1,290 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../src/activities/index.js';
+import { parseRentProgLocalTime } from '../../src/rentprog/local-time.js';
+import type { Simulator } from '../../src/simulator/simulator.js';
+import { markEntitiesDeleted } from '../../src/store/entity-repository.js';
+import { createWorkers } from '../../src/temporal/create-worker.js';
+import { ensureBranchSyncs } from '../../src/temporal/ensure-branch-syncs.js';
+import {
+  branchSyncWorkflowId,
+  type SyncStatus,
+  syncNowSignal,
+  syncStatusQuery,
+} from '../../src/workflows/branch-sync-types.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
+import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+
+describe('branchSync on the dev server', () => {
+  const keys = companyTokens();
+  const taskQueue = uniqueTaskQueue('sync');
+  let env: TestWorkflowEnvironment;
+  let database: TestDatabase;
+  let sim: Simulator;
+  let workers: Worker[] = [];
+  let running: Promise<unknown> = Promise.resolve();
+  let tokenExpiry: NodeJS.Timeout | undefined;
+
+  const config = {
+    branches: BRANCHES,
+    temporal: { address: '', namespace: 'default', taskQueue },
+    rentprog: { syncIntervalMs: 3_600_000, pageLimit: 20, pollSinceDays: 3650 } as never,
+  };
+
+  async function startWorkers() {
+    workers = await createWorkers({
+      connection: env.nativeConnection,
+      temporal: config.temporal,
+      branches: BRANCHES,
+      maxRequestsPerMinute: 60_000,
+      workflowBundle: workflowBundle(),
+      activities: createActivities({ db: database.db, rentprog: clientFor(sim, keys) }),
+    });
+    running = Promise.all(workers.map((w) => w.run()));
+  }
+  async function stopWorkers() {
+    for (const worker of workers) worker.shutdown();
+    await running;
+  }
+
+  beforeAll(async () => {
+    env = await connectToDevServer();
+    database = await createTestDatabase();
+    sim = await startSimulator(keys, {
+      branches: BRANCHES.map((name, i) => ({
+        name,
+        companyToken: keys[name]!,
+        bookings: 35 + i * 7,
+        cars: 4 + i,
+        clients: 21 + i * 5,
+      })),
+    });
+    for (const branch of BRANCHES) await terminate(branch);
+    await startWorkers();
+    await ensureBranchSyncs(env.client, config);
+  });
+  afterEach(() => {
+    sim.faults.clear();
+    clearInterval(tokenExpiry);
+  });
+  afterAll(async () => {
+    for (const branch of BRANCHES) await terminate(branch);
+    await stopWorkers();
+    await sim?.stop();
+    await database?.drop();
+    await env?.teardown();
+  });
+
+  async function terminate(branch: string) {
+    await env.client.workflow
+      .getHandle(branchSyncWorkflowId(branch))
+      .terminate('test cleanup')
+      .catch(() => undefined);
+  }
+  const handle = (branch: string): WorkflowHandle =>
+    env.client.workflow.getHandle(branchSyncWorkflowId(branch));
+  const status = (branch: string) => handle(branch).query(syncStatusQuery);
+
+  async function waitForStatus(branch: string, done: (s: SyncStatus) => boolean, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await status(branch);
+      if (done(current)) return current;
+      if (Date.now() > deadline) throw new Error(`sync of ${branch} stuck: ${JSON.stringify(current)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  /** Signals a run and waits until it and anything it queued are done. */
+  async function syncNow(branch: string, request = {}) {
+    const before = (await status(branch)).runsCompleted;
+    await handle(branch).signal(syncNowSignal, request);
+    return waitForStatus(branch, (s) => s.runsCompleted > before && s.state === 'idle' && !s.pending);
+  }
+
+  /** Every row's key fields in Postgres equal the simulator's, for one branch. */
+  async function expectExactCopy(branch: string) {
+    const data = sim.branch(branch);
+    const bookings = await database.db.query<Record<string, unknown>>(
+      `SELECT rentprog_id AS id, state, car_id, client_id, total::float AS total, start_at FROM bookings
+        WHERE branch = $1 AND deleted_at IS NULL ORDER BY rentprog_id`,
+      [branch],
+    );
+    expect(bookings).toEqual(
+      data.list('booking', 0, 10_000).map((b) => ({
+        id: b.id,
+        state: b.state,
+        car_id: b.car_id,
+        client_id: b.client_id,
+        total: b.total,
+        start_at: parseRentProgLocalTime(b.start_date as string, 'Asia/Tbilisi'),
+      })),
+    );
+    const cars = await database.db.query(
+      `SELECT rentprog_id AS id, number, car_name, state, company_id, mileage FROM cars
+        WHERE branch = $1 AND deleted_at IS NULL ORDER BY rentprog_id`,
+      [branch],
+    );
+    expect(cars).toEqual(
+      data.list('car', 0, 10_000).map(({ id, number, car_name, state, company_id, mileage }) => ({
+        id,
+        number,
+        car_name,
+        state,
+        company_id,
+        mileage,
+      })),
+    );
+    const clients = await database.db.query(
+      `SELECT rentprog_id AS id, name, lastname, phone, category FROM clients
+        WHERE branch = $1 AND deleted_at IS NULL ORDER BY rentprog_id`,
+      [branch],
+    );
+    expect(clients).toEqual(
+      data.list('client', 0, 10_000).map(({ id, name, lastname, phone, category }) => ({
+        id,
+        name,
+        lastname,
+        phone,
+        category,
+      })),
+    );
+  }
+
+  it('a first run of four branches leaves Postgres equal to the simulator', async () => {
+    for (const branch of BRANCHES) {
+      const done = await waitForStatus(branch, (s) => s.runsCompleted >= 1 && s.state === 'idle');
+      expect(done.lastRun).toMatchObject({ status: 'succeeded', full: true, errors: [] });
+      expect(done.lastRun!.counts.bookings!.fetched).toBe(sim.branch(branch).count('booking'));
+      await expectExactCopy(branch);
+    }
+    const [run] = await database.db.query<{ status: string; counts: Record<string, { fetched: number }> }>(
+      "SELECT status, counts FROM sync_runs WHERE branch = 'kutaisi' ORDER BY id LIMIT 1",
+    );
+    expect(run!.status).toBe('succeeded');
+    expect(run!.counts.clients!.fetched).toBe(sim.branch('kutaisi').count('client'));
+  });
+
+  it('a second start of the service keeps the running syncs and their state', async () => {
+    const before = await handle('tbilisi').describe();
+    const runs = (await status('tbilisi')).runsCompleted;
+    await ensureBranchSyncs(env.client, config);
+    expect((await handle('tbilisi').describe()).runId).toBe(before.runId);
+    expect((await status('tbilisi')).runsCompleted).toBe(runs);
+  });
+
+  it('shows a change made in RentProg after a syncNow', async () => {
+    const booking = sim.branch('batumi').list('booking', 12, 1)[0]!;
+    sim.branch('batumi').update('booking', booking.id, { state: 'Отмена', total: 1 });
+    const car = sim.branch('batumi').list('car', 1, 1)[0]!;
+    sim.branch('batumi').update('car', car.id, { mileage: 999_999 });
+    await syncNow('batumi');
+    await expectExactCopy('batumi');
+  });
+
+  it('turns a syncNow during a run into exactly one more run, and reports progress meanwhile', async () => {
+    sim.setFault('all_bookings', { latencyMs: 150 });
+    const before = (await status('kutaisi')).runsCompleted;
+    await handle('kutaisi').signal(syncNowSignal, { kinds: ['bookings'] });
+    const during = await waitForStatus(
+      'kutaisi',
+      (s) => s.state === 'running' && (s.current?.page ?? 0) >= 2,
+    );
+    expect(during.current).toMatchObject({ kind: 'bookings' });
+    expect(during.progress!.bookings!.fetched).toBeGreaterThanOrEqual(10);
+    await handle('kutaisi').signal(syncNowSignal, { kinds: ['bookings'] });
+    await handle('kutaisi').signal(syncNowSignal, { kinds: ['cars'] });
+    const after = await waitForStatus('kutaisi', (s) => s.runsCompleted >= before + 2 && s.state === 'idle');
+    // Give a wrongly queued third run the chance to show itself.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const settled = await status('kutaisi');
+    expect(settled.runsCompleted).toBe(before + 2);
+    expect(after.lastRun!.counts).toHaveProperty('cars');
+    expect(after.lastRun!.counts.bookings!.fetched).toBe(sim.branch('kutaisi').count('booking'));
+    expect(settled.nextRunAt).not.toBeNull();
+  });
+
+  it('resumes at the next page after the worker stops mid-run', async () => {
+    sim.setFault('all_bookings', { latencyMs: 200 });
+    sim.requests.reset();
+    const before = (await status('service-center')).runsCompleted;
+    await handle('service-center').signal(syncNowSignal, { kinds: ['bookings'] });
+    await waitForStatus('service-center', (s) => (s.current?.page ?? 0) >= 3);
+    await stopWorkers();
+    await startWorkers();
+    await waitForStatus('service-center', (s) => s.runsCompleted > before && s.state === 'idle');
+    const pages = sim.requests.list({ route: 'all_bookings', branch: 'service-center' }).map((r) => r.page);
+    expect(new Set(pages).size).toBe(pages.length);
+    await expectExactCopy('service-center');
+  });
+
+  it('converges to an exact copy through 5xx, 429s and expiring tokens', async () => {
+    const target = sim.branch('tbilisi');
+    for (let i = 0; i < 5; i++)
+      target.update('booking', target.list('booking', i * 5, 1)[0]!.id, { total: 700 + i });
+    sim.setFault('*', {
+      errorRate: 0.2,
+      rateLimit: { limit: 4, windowMs: 1000, retryAfter: { seconds: 1 } },
+    });
+    tokenExpiry = setInterval(() => sim.expireTokens(), 2000);
+    sim.requests.reset();
+    const done = await syncNow('tbilisi', { full: true });
+    expect(done.lastRun).toMatchObject({ status: 'succeeded', errors: [] });
+    const statuses = sim.requests.list({ branch: 'tbilisi' }).map((r) => r.status);
+    expect(statuses).toContain(503);
+    expect(statuses).toContain(429);
+    await expectExactCopy('tbilisi');
+  }, 120_000);
+
+  it('flags a booking deleted in RentProg in a full run, and keeps it flagged', async () => {
+    const gone = sim.branch('batumi').list('booking', 2, 1)[0]!.id;
+    sim.branch('batumi').delete('booking', gone);
+    const done = await syncNow('batumi', { full: true });
+    expect(done.lastRun!.counts.bookings!.deleted).toBe(1);
+    const deletedAt = async () =>
+      (
+        await database.db.query<{ deleted_at: Date | null }>(
+          "SELECT deleted_at FROM bookings WHERE branch = 'batumi' AND rentprog_id = $1",
+          [gone],
+        )
+      )[0]!.deleted_at;
+    expect(await deletedAt()).toBeInstanceOf(Date);
+    await syncNow('batumi', { full: true });
+    expect(await deletedAt()).toBeInstanceOf(Date);
+    await expectExactCopy('batumi');
+  });
+
+  it('clears the flag when a booking shows up again', async () => {
+    const back = sim.branch('kutaisi').list('booking', 4, 1)[0]!.id;
+    await markEntitiesDeleted(
+      database.db,
+      'booking',
+      'kutaisi',
+      [back],
+      new Date(Date.now() - 60_000).toISOString(),
+    );
+    await syncNow('kutaisi', { kinds: ['bookings'] });
+    const [row] = await database.db.query<{ deleted_at: Date | null }>(
+      "SELECT deleted_at FROM bookings WHERE branch = 'kutaisi' AND rentprog_id = $1",
+      [back],
+    );
+    expect(row!.deleted_at).toBeNull();
+  });
+
+  it('continues as new with its state when Temporal suggests it', async () => {
+    // The test server suggests continue-as-new at 100 events; these runs pass it.
+    const first = await handle('service-center').describe();
+    const before = await status('service-center');
+    await syncNow('service-center', { full: true });
+    await syncNow('service-center', { full: true });
+    const now = await handle('service-center').describe();
+    expect(now.runId).not.toBe(first.runId);
+    const after = await status('service-center');
+    expect(after.runsCompleted).toBe(before.runsCompleted + 2);
+    expect(after.lastRun).toMatchObject({ status: 'succeeded', runNumber: before.runsCompleted + 2 });
+    expect((await handle('service-center').fetchHistory()).events!.length).toBeLessThan(400);
+    await expectExactCopy('service-center');
+  });
+});
