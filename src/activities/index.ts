@@ -11,6 +11,8 @@ export interface ActivityDeps {
   rentprog: RentProgClient;
   timeZones?: Record<string, string>;
   telegram?: NotifyDeps['telegram'];
+  /** RENTPROG_MAX_PAGES: the most pages one list walk may take. */
+  pageCap?: number;
   probeTimeoutMs?: number;
 }
 

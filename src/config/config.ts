@@ -14,6 +14,8 @@ export interface Config {
     pollSinceDays: number;
     syncIntervalMs: number;
     maxRequestsPerMinute: number;
+    /** A list with more pages than this is an error, not a silent cut (10 bookings a page). */
+    maxPages: number;
     /** IANA zone per branch for RentProg's local `DD-MM-YYYY H:mm` dates. */
     timeZones: Record<string, string>;
   };

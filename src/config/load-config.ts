@@ -126,6 +126,7 @@ function toConfig(env: Env): Config {
       pollSinceDays: env.RENTPROG_POLL_SINCE_DAYS,
       syncIntervalMs: env.RENTPROG_SYNC_INTERVAL,
       maxRequestsPerMinute: env.RENTPROG_MAX_RPM,
+      maxPages: env.RENTPROG_MAX_PAGES,
       timeZones: Object.fromEntries(
         branches.map((b) => [b, env.RENTPROG_BRANCH_TIMEZONES?.[b] ?? DEFAULT_TIME_ZONE]),
       ),

@@ -58,7 +58,7 @@ export async function fetchPage<K extends ListKind>(
   if (cursor.page > pageCap) {
     throw new RentProgInvalidResponseError(
       { branch, endpoint: list.endpoint },
-      `still more after ${pageCap} pages; raise the page cap if this branch really is that large`,
+      `still more after ${pageCap} pages; raise RENTPROG_MAX_PAGES if this branch really is that large`,
     );
   }
   const items = (await client.get(branch, list.endpoint, {

@@ -34,6 +34,7 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
         db,
         rentprog: rentprogClientFromConfig(config.rentprog),
         timeZones: config.rentprog.timeZones,
+        pageCap: config.rentprog.maxPages,
         telegram: config.telegram,
       }),
     });

@@ -73,7 +73,7 @@ describe('pagination against the simulator', () => {
     const err = await failure(walk('batumi', 'bookings', 2));
     expect(err).toBeInstanceOf(RentProgInvalidResponseError);
     expect(err.message).toBe(
-      'RentProg batumi /all_bookings: still more after 2 pages; raise the page cap if this branch really is that large',
+      'RentProg batumi /all_bookings: still more after 2 pages; raise RENTPROG_MAX_PAGES if this branch really is that large',
     );
   });
 });
