@@ -14,6 +14,8 @@ export interface ActivityDeps {
   /** RENTPROG_MAX_PAGES: the most pages one list walk may take. */
   pageCap?: number;
   probeTimeoutMs?: number;
+  umnico?: { token?: string; baseUrl: string };
+  stripe?: { secretKey?: string; baseUrl: string };
 }
 
 /** All activities the worker registers, built from their dependencies. */

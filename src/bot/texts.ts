@@ -23,3 +23,112 @@ export const texts = {
   carMoved: (branch: string, id: number, c: CarFacts) =>
     `🔁 Авто перемещено в ${branch}\n${orDash(c.carName)} · ${orDash(c.plate)}\nID ${id}`,
 };
+
+export const LABELS: Record<string, string> = {
+  database: 'База данных',
+  temporal: 'Temporal',
+  umnico: 'Umnico API',
+  stripe: 'Stripe API',
+};
+const labelOf = (id: string) => LABELS[id] ?? (id.startsWith('rentprog:') ? `RentProg ${id.slice(9)}` : id);
+
+const ICONS = { ok: '✅', fail: '❌', off: '⚪' } as const;
+
+/** `25.11.2026, 15:30:00` in the branches' zone. */
+export function formatTime(date: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('ru-RU', {
+    timeZone,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(date);
+}
+
+export interface StatusLineText {
+  id: string;
+  state: 'ok' | 'fail' | 'off';
+  reason?: string;
+}
+
+export interface SyncCounts {
+  cars?: { fetched: number };
+  clients?: { fetched: number };
+  bookings?: { fetched: number };
+}
+
+const KIND_NAMES: Record<string, string> = { cars: 'авто', clients: 'клиенты', bookings: 'брони' };
+
+export const botTexts = {
+  status: (lines: StatusLineText[], checkedAt: Date, timeZone: string) =>
+    [
+      '📊 Статус системы:',
+      '',
+      ...lines.map((line) => {
+        const reason =
+          line.state === 'off' ? 'не настроено' : line.state === 'fail' ? line.reason : undefined;
+        return `${ICONS[line.state]} ${labelOf(line.id)}${reason ? ` — ${reason}` : ''}`;
+      }),
+      '',
+      `⏰ Время: ${formatTime(checkedAt, timeZone)}`,
+    ].join('\n'),
+
+  syncStarted: (branches: string[]) => `🔄 Синхронизация запущена: ${branches.join(', ')}`,
+
+  syncProgress: (rows: { branch: string; line: string }[]) =>
+    ['🔄 Синхронизация…', '', ...rows.map((row) => `${row.branch}: ${row.line}`)].join('\n'),
+
+  progressLine: (kind: string, page: number, fetched: number) =>
+    `⏳ ${KIND_NAMES[kind] ?? kind}, стр. ${page} · ${fetched} записей`,
+  progressWaiting: '⏳ в очереди',
+  progressDone: '✅ готово',
+
+  syncResults: (rows: ({ branch: string; counts: SyncCounts } | { branch: string; error: string })[]) =>
+    [
+      '📊 Результаты синхронизации:',
+      '',
+      ...rows.map((row) =>
+        'error' in row
+          ? `❌ ${row.branch}: ${row.error}`
+          : `✅ ${row.branch}: ${row.counts.cars?.fetched ?? 0} авто, ${row.counts.clients?.fetched ?? 0} клиентов, ${row.counts.bookings?.fetched ?? 0} броней`,
+      ),
+    ].join('\n'),
+
+  syncStatus: (
+    rows: (
+      | { branch: string; running: boolean; lastRun?: string; counts?: SyncCounts; nextRun?: string }
+      | { branch: string; error: string }
+    )[],
+  ) =>
+    [
+      '🔄 Синхронизация по филиалам:',
+      '',
+      ...rows.map((row) => {
+        if ('error' in row) return `❌ ${row.branch}: ${row.error}`;
+        const state = row.running ? '⏳ идёт' : '💤 ожидает';
+        const last = row.lastRun ? `, последняя: ${row.lastRun}` : ', ещё не было';
+        const next = row.nextRun ? `, следующая: ${row.nextRun}` : '';
+        return `${state} ${row.branch}${last}${next}`;
+      }),
+    ].join('\n'),
+
+  webhooks: (urls: { branch: string; url: string }[]) =>
+    ['🔗 Вебхуки RentProg (секрет скрыт):', '', ...urls.map((u) => `${u.branch}: ${u.url}`)].join('\n'),
+
+  help: [
+    '🤖 Команды:',
+    '/status — состояние системы',
+    '/sync_rentprog [филиал] — синхронизировать с RentProg (все филиалы или один)',
+    '/sync_status — синхронизация по филиалам',
+    '/webhooks — адреса вебхуков',
+    '/help — эта справка',
+  ].join('\n'),
+
+  unknownBranch: (branch: string, branches: string[]) =>
+    `Филиал «${branch}» не найден. Есть: ${branches.join(', ')}`,
+  unknownCommand: 'Не знаю такой команды. /help — список команд.',
+  refused: 'Извините, этот бот только для сотрудников. Обратитесь к администратору.',
+  failed: '⚠️ Что-то пошло не так, попробуйте ещё раз позже.',
+};

@@ -1,73 +1,129 @@
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
-import { migrate } from '../store/migrations.js';
-import { openDatabase } from '../store/open-database.js';
 import { createLogger } from '../ingress/logger.js';
 import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
+import { migrate } from '../store/migrations.js';
+import { openDatabase } from '../store/open-database.js';
 import { runWorker } from '../temporal/run-worker.js';
 import { runSimulator, SIMULATOR_USAGE } from './simulator-command.js';
+import { type Role, ROLES, runStart } from './start-command.js';
+import { runStatus } from './status-command.js';
+import { runSync } from './sync-command.js';
 
-const USAGE = `Usage: rentprog-flow <command> [--verbose]
+const USAGE = `Usage: rentprog-flow <command> [options] [--verbose]
 
 Commands:
-  ingress     serve the webhook ingress on PORT (POST /webhooks/rentprog/:branch, /healthz, /readyz)
-  webhooks    print each branch's webhook URL for RentProg's settings [--show-secrets]
-  worker      run the Temporal worker for TEMPORAL_TASK_QUEUE
-  migrate     apply database migrations (DATABASE_URL, or PGlite in DATA_DIR)
-  simulator   run a RentProg look-alike API for the configured branches (see simulator --help)
-  help        show this text
+  start [--role all|ingress|worker|bot]   run the service (all roles by default)
+  status [--json]                          health of every dependency; exit 1 if anything failed
+  sync [branch] [--full] [--wait] [--json] ask for a RentProg sync now (all branches or one)
+  webhooks [--show-secrets]                each branch's webhook URL for RentProg's settings
+  ingress | worker                         one role alone (same as start --role …)
+  simulator [--port] [--seed] [--scale]    a RentProg look-alike API (see simulator --help)
+  migrate                                  apply database migrations
+  help                                     this text
 
-Configuration comes from the environment; see env.example.`;
+Configuration comes from the environment; see env.example. Errors are one line; add
+--verbose for the stack.`;
 
-const log = (line: string) => console.error(`[rentprog-flow] ${line}`);
+const HELP: Record<string, string> = {
+  start:
+    'Usage: rentprog-flow start [--role all|ingress|worker|bot]\n\nRuns the chosen roles in one process until Ctrl-C. The bot runs when TELEGRAM_BOT_TOKEN is set.',
+  status:
+    'Usage: rentprog-flow status [--json]\n\nRuns the health check (database, Temporal, RentProg per branch, Umnico, Stripe).\nExit code 1 if anything failed.',
+  sync: 'Usage: rentprog-flow sync [branch] [--full] [--wait] [--json]\n\nSignals syncNow to one branch or all. --full also marks rows RentProg no longer has as deleted.\n--wait shows progress and the final counts; exit code 1 if a run failed.',
+  webhooks:
+    'Usage: rentprog-flow webhooks [--show-secrets]\n\nPrints the URL to paste into each branch’s RentProg webhook settings; secrets masked unless asked.',
+  ingress:
+    'Usage: rentprog-flow ingress\n\nServes POST /webhooks/rentprog/:branch, /healthz and /readyz on PORT.',
+  worker:
+    'Usage: rentprog-flow worker\n\nRuns the Temporal worker and makes sure each branch’s sync workflow runs.',
+  migrate:
+    'Usage: rentprog-flow migrate\n\nApplies database migrations (DATABASE_URL, or PGlite in DATA_DIR).',
+  simulator: SIMULATOR_USAGE,
+};
 
-async function main(argv: string[]): Promise<void> {
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
   const [command = 'help', ...rest] = argv;
-  verbose = rest.includes('--verbose');
-  const args = rest.filter((arg) => arg !== '--verbose');
-  const wantsHelp = args.includes('--help') || args.includes('-h');
-  if (command === 'help' || command === '--help' || command === '-h') return void console.log(USAGE);
-
+  if (['help', '--help', '-h'].includes(command)) return print(USAGE);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    if (!HELP[command]) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    return print(HELP[command]);
+  }
+  if (command === 'simulator') {
+    await runSimulator(rest, (line) => console.error(`[rentprog-flow] ${line}`));
+    return 0;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      verbose: { type: 'boolean' },
+      json: { type: 'boolean' },
+      role: { type: 'string', default: 'all' },
+      full: { type: 'boolean' },
+      wait: { type: 'boolean' },
+      'show-secrets': { type: 'boolean' },
+    },
+  });
+  const config = () => loadConfig(process.env);
+  const logger = () => createLogger();
   switch (command) {
-    case 'ingress':
-      if (wantsHelp) return void console.log(USAGE);
-      return runIngress(loadConfig(process.env), createLogger());
-    case 'webhooks': {
-      if (wantsHelp) return void console.log(USAGE);
-      const urls = webhookUrls(loadConfig(process.env), args.includes('--show-secrets'));
-      for (const { branch, url } of urls) console.log(`${branch.padEnd(16)} ${url}`);
-      return;
+    case 'start': {
+      const role = values.role as Role;
+      if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+      await runStart(config(), role, logger());
+      return 0;
     }
+    case 'status':
+      return runStatus(config(), { json: values.json ?? false });
+    case 'sync':
+      return runSync(config(), {
+        branch: positionals[0],
+        full: values.full ?? false,
+        wait: values.wait ?? false,
+        json: values.json ?? false,
+      });
+    case 'webhooks':
+      for (const { branch, url } of webhookUrls(config(), values['show-secrets'])) {
+        console.log(`${branch.padEnd(16)} ${url}`);
+      }
+      return 0;
+    case 'ingress':
+      await runIngress(config(), logger());
+      return 0;
     case 'worker':
-      if (wantsHelp) return void console.log(USAGE);
-      return runWorker(loadConfig(process.env), log);
-    case 'simulator':
-      if (wantsHelp) return void console.log(SIMULATOR_USAGE);
-      return runSimulator(args, log);
+      await runWorker(config(), (line) => console.error(`[rentprog-flow] ${line}`));
+      return 0;
     case 'migrate': {
-      if (wantsHelp) return void console.log(USAGE);
-      const config = loadConfig(process.env, { requireBranches: false });
-      const db = await openDatabase(config.database);
+      const db = await openDatabase(loadConfig(process.env, { requireBranches: false }).database);
       try {
         const applied = await migrate(db);
-        log(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date');
+        console.error(applied.length ? `applied migrations ${applied.join(', ')}` : 'database is up to date');
       } finally {
         await db.close();
       }
-      return;
+      return 0;
     }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
 }
 
-class UsageError extends Error {}
-let verbose = false;
+function print(text: string): number {
+  console.log(text);
+  return 0;
+}
 
-main(process.argv.slice(2)).catch((err: unknown) => {
-  // Operators get one clear line; the stack only with --verbose.
-  if (err instanceof ConfigError || err instanceof UsageError) console.error(err.message);
-  else if (verbose && err instanceof Error) console.error(err.stack);
-  else console.error(`rentprog-flow: ${err instanceof Error ? err.message : String(err)}`);
-  process.exit(err instanceof UsageError ? 2 : 1);
-});
+const verbose = process.argv.includes('--verbose');
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    // Operators get one clear line; the stack only with --verbose.
+    if (err instanceof ConfigError || err instanceof UsageError) console.error(err.message);
+    else if (verbose && err instanceof Error) console.error(err.stack);
+    else console.error(`rentprog-flow: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(err instanceof UsageError ? 2 : 1);
+  });

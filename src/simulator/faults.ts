@@ -1,4 +1,7 @@
-/** Misbehaviour to switch on per route (or `*` for all), so tests can meet every failure. */
+/**
+ * Misbehaviour to switch on per route (or `*` for all), optionally for one branch
+ * (`all_cars@batumi`), so tests can meet every failure.
+ */
 export interface Fault {
   /** Added before answering. */
   latencyMs?: number;
@@ -34,8 +37,12 @@ export class FaultTable {
     this.faults.clear();
   }
 
-  /** The route's own fault merged over the `*` fault. */
-  for(route: string): Fault {
-    return { ...this.faults.get('*'), ...this.faults.get(route) };
+  /**
+   * The fault for a request: `*`, then `*@branch`, then the route, then `route@branch`,
+   * each more specific one overriding the last.
+   */
+  for(route: string, branch?: string): Fault {
+    const keys = ['*', `*@${branch}`, route, `${route}@${branch}`];
+    return Object.fromEntries(keys.flatMap((key) => Object.entries(this.faults.get(key) ?? {})));
   }
 }

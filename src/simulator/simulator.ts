@@ -201,11 +201,11 @@ export class Simulator {
   }
 
   private async answer(route: string, path: string, query: URLSearchParams, authorization?: string) {
-    const fault = this.faults.for(route);
     const branch =
       route === 'get_token'
         ? this.companyTokens.get(query.get('company_token') ?? '')
         : this.tokenBranch(authorization);
+    const fault = this.faults.for(route, branch);
     const reply = (a: RouteAnswer & { headers?: Record<string, string>; raw?: string; hang?: boolean }) => ({
       ...a,
       branch,

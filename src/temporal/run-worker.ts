@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
+import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
 import { createWorkers } from './create-worker.js';
 import { ensureBranchSyncs } from './ensure-branch-syncs.js';
@@ -20,8 +21,9 @@ async function ensureSyncs(config: Config): Promise<void> {
   }
 }
 
-export async function runWorker(config: Config, log: (line: string) => void): Promise<void> {
-  const db = await openDatabase(config.database);
+export async function runWorker(config: Config, log: (line: string) => void, shared?: Db): Promise<void> {
+  // `start` shares one database handle among its roles (PGlite allows one opener).
+  const db = shared ?? (await openDatabase(config.database));
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
@@ -36,6 +38,8 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
         timeZones: config.rentprog.timeZones,
         pageCap: config.rentprog.maxPages,
         telegram: config.telegram,
+        umnico: config.umnico,
+        stripe: config.stripe,
       }),
     });
     const running = Promise.all(workers.map((worker) => worker.run()));
@@ -52,6 +56,6 @@ export async function runWorker(config: Config, log: (line: string) => void): Pr
     log('worker stopped');
   } finally {
     await connection?.close();
-    await db.close();
+    if (!shared) await db.close();
   }
 }

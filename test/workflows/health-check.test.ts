@@ -107,7 +107,10 @@ describe('healthCheck workflow on the dev server', () => {
       ['rentprog:batumi', false, 'auth refused (401)'],
       ['rentprog:kutaisi', true, undefined],
       ['rentprog:service-center', true, undefined],
+      ['umnico', false, undefined],
+      ['stripe', false, undefined],
     ]);
+    expect(report.probes.filter((p) => p.notConfigured).map((p) => p.name)).toEqual(['umnico', 'stripe']);
     // All four exchanges happened together, not one after another.
     const exchanges = sim.requests.list({ route: 'get_token' }).map((r) => r.at);
     expect(Math.max(...exchanges) - Math.min(...exchanges)).toBeLessThan(1000);

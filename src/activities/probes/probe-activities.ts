@@ -2,12 +2,15 @@ import type { RentProgClient } from '../../rentprog/client.js';
 import { pingBranch } from '../../rentprog/ping.js';
 import type { Queryable } from '../../store/db.js';
 import type { ProbeResult, ProbeSpec } from '../../workflows/health-check-types.js';
+import { probeHttp } from './http-probe.js';
 import { shortReason } from './short-reason.js';
 import { withDeadline } from './with-deadline.js';
 
 export interface ProbeDeps {
   db: Queryable;
   rentprog: RentProgClient;
+  umnico?: { token?: string; baseUrl: string };
+  stripe?: { secretKey?: string; baseUrl: string };
   /** How long one probe may take before it counts as failed. */
   probeTimeoutMs?: number;
 }
@@ -21,11 +24,22 @@ export function createProbeActivities(deps: ProbeDeps) {
         return deps.db.query('SELECT 1 AS ok');
       case 'rentprog':
         return pingBranch(deps.rentprog, spec.branch, signal);
+      case 'umnico':
+        return probeHttp(`${deps.umnico!.baseUrl}/v1.3/managers`, deps.umnico!.token!, signal);
+      case 'stripe':
+        return probeHttp(`${deps.stripe!.baseUrl}/v1/balance`, deps.stripe!.secretKey!, signal);
     }
   };
+  const configured = (spec: ProbeSpec) =>
+    spec.kind === 'umnico'
+      ? Boolean(deps.umnico?.token)
+      : spec.kind === 'stripe'
+        ? Boolean(deps.stripe?.secretKey)
+        : true;
 
   return {
     async runProbe(spec: ProbeSpec): Promise<ProbeResult> {
+      if (!configured(spec)) return { name: spec.name, ok: false, notConfigured: true, latencyMs: 0 };
       const started = performance.now();
       const latencyMs = () => Math.round(performance.now() - started);
       const abandon = new AbortController();

@@ -1,4 +1,5 @@
 import { RentProgError } from '../../rentprog/errors.js';
+import { HttpProbeError } from './http-probe.js';
 import { MAX_REASON_LENGTH } from '../../workflows/health-check-types.js';
 
 const KNOWN_CAUSES: [RegExp, string][] = [
@@ -12,6 +13,7 @@ const KNOWN_CAUSES: [RegExp, string][] = [
 /** Turns an error into a reason an operator can read on one line (≤ 30 characters). */
 export function shortReason(err: unknown): string {
   if (err instanceof RentProgError) return truncate(rentprogReason(err));
+  if (err instanceof HttpProbeError) return truncate(err.message);
   const text = err instanceof Error ? `${err.name}: ${err.message} ${codeOf(err)}` : String(err);
   const known = KNOWN_CAUSES.find(([pattern]) => pattern.test(text));
   const reason = known ? known[1] : err instanceof Error ? err.message : String(err);

@@ -1,0 +1,20 @@
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { ProbeResult, ProbeSpec } from '../workflows/health-check-types.js';
+
+/** What the bot needs, passed in so tests use a real dev server and a fake Bot API. */
+export interface BotDeps {
+  token: string;
+  apiRoot: string;
+  adminIds: number[];
+  client: Client;
+  taskQueue: string;
+  branches: string[];
+  /** The zone times are shown in (the first branch's). */
+  timeZone: string;
+  webhookUrls: { branch: string; url: string }[];
+  probeDirectly?: (spec: ProbeSpec) => Promise<ProbeResult>;
+  logger: Logger;
+  /** Pause between progress edits; Telegram allows about one edit a second per chat. */
+  progressEveryMs?: number;
+}
