@@ -86,7 +86,7 @@ describe('configuration', () => {
       'RENTPROG_SYNC_INTERVAL',
     ]);
     expect(err.message).toContain('RENTPROG_BRANCH_KEYS: must be a JSON object');
-    expect(err.message).toContain('PORT: must be a whole number from 1 to 65535 (got "abc")');
+    expect(err.message).toContain('PORT: must be a whole number from 0 to 65535 (got "abc")');
     expect(err.message).toContain('RENTPROG_SYNC_INTERVAL: must be a duration like 30s, 15m or 1h');
     expect(err.message).toContain('must be an IANA time zone');
     expect(err.message).not.toContain(COMPANY_TOKEN);

@@ -6,6 +6,7 @@ import { webhookUrls } from '../ingress/webhook-urls.js';
 import { migrate } from '../store/migrations.js';
 import { openDatabase } from '../store/open-database.js';
 import { runWorker } from '../temporal/run-worker.js';
+import { runDemo } from './demo-command.js';
 import { runSimulator, SIMULATOR_USAGE } from './simulator-command.js';
 import { type Role, ROLES, runStart } from './start-command.js';
 import { runStatus } from './status-command.js';
@@ -17,6 +18,7 @@ Commands:
   start [--role all|ingress|worker|bot]   run the service (all roles by default)
   status [--json]                          health of every dependency; exit 1 if anything failed
   sync [branch] [--full] [--wait] [--json] ask for a RentProg sync now (all branches or one)
+  demo [--once]                            the whole system on this machine, with a summary
   webhooks [--show-secrets]                each branch's webhook URL for RentProg's settings
   ingress | worker                         one role alone (same as start --role …)
   simulator [--port] [--seed] [--scale]    a RentProg look-alike API (see simulator --help)
@@ -41,6 +43,7 @@ const HELP: Record<string, string> = {
   migrate:
     'Usage: rentprog-flow migrate\n\nApplies database migrations (DATABASE_URL, or PGlite in DATA_DIR).',
   simulator: SIMULATOR_USAGE,
+  demo: 'Usage: rentprog-flow demo [--once]\n\nStarts a Temporal dev server (history in ./data, Web UI on :8233), PGlite in ./data,\nthe RentProg simulator, the worker and the ingress; syncs every branch, sends a few webhooks\nand prints a summary. --once exits after the summary.',
 };
 
 class UsageError extends Error {}
@@ -66,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
       full: { type: 'boolean' },
       wait: { type: 'boolean' },
       'show-secrets': { type: 'boolean' },
+      once: { type: 'boolean' },
     },
   });
   const config = () => loadConfig(process.env);
@@ -77,6 +81,9 @@ async function main(argv: string[]): Promise<number> {
       await runStart(config(), role, logger());
       return 0;
     }
+    case 'demo':
+      await runDemo({ once: values.once ?? false });
+      return 0;
     case 'status':
       return runStatus(config(), { json: values.json ?? false });
     case 'sync':

@@ -108,7 +108,7 @@ export const envSchema = z.object({
   RENTPROG_MAX_PAGES: integer(1, 1_000_000).default(1000),
   RENTPROG_BRANCH_TIMEZONES: jsonMapOf(timeZone).optional(),
   PUBLIC_BASE_URL: httpUrl.optional(),
-  PORT: integer(1, 65_535).default(3000),
+  PORT: integer(0, 65_535).default(3000),
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[\w.-]+:\d+$/, 'must be host:port, e.g. localhost:7233')

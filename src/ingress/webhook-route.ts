@@ -13,12 +13,22 @@ import {
 } from './start-workflows.js';
 import { isAuthentic } from './webhook-auth.js';
 
+/** What happened to one webhook, for metrics and the demo's summary. */
+export interface WebhookOutcome {
+  branch: string;
+  status: number;
+  type?: string;
+  duplicate?: boolean;
+  ms: number;
+}
+
 export interface WebhookRouteDeps {
   /** Accepted secrets per branch; a branch absent here does not exist. */
   webhookSecrets: Record<string, string[]>;
   signatureHeader: string;
   starter: Starter;
   logger: Logger;
+  observe?: (outcome: WebhookOutcome) => void;
 }
 
 /** Seconds RentProg (or a proxy) should wait before retrying when Temporal is away. */
@@ -33,8 +43,14 @@ export function webhookRoute(deps: WebhookRouteDeps) {
   return async (req: Request<{ branch: string }>, res: Response): Promise<void> => {
     const started = performance.now();
     const branch = req.params.branch;
-    const log = (status: number, fields: Record<string, unknown>) =>
-      deps.logger.info({ branch, status, ms: Math.round(performance.now() - started), ...fields }, 'webhook');
+    const log = (
+      status: number,
+      fields: { event?: string; duplicate?: boolean } & Record<string, unknown>,
+    ) => {
+      const ms = Math.round(performance.now() - started);
+      deps.logger.info({ branch, status, ms, ...fields }, 'webhook');
+      deps.observe?.({ branch, status, type: fields.event, duplicate: fields.duplicate, ms });
+    };
     const secrets = Object.hasOwn(deps.webhookSecrets, branch) ? deps.webhookSecrets[branch] : undefined;
     if (!secrets) {
       // The same answer for every unknown name, so it gives away no branch names.

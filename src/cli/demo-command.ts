@@ -1,0 +1,215 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { createActivities } from '../activities/index.js';
+import { createBot } from '../bot/create-bot.js';
+import { loadConfig } from '../config/load-config.js';
+import { createIngressApp } from '../ingress/app.js';
+import { createLogger } from '../ingress/logger.js';
+import { temporalReachable } from '../ingress/run-ingress.js';
+import { webhookUrls } from '../ingress/webhook-urls.js';
+import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
+import { Simulator } from '../simulator/simulator.js';
+import { openDatabase } from '../store/open-database.js';
+import { createWorkers } from '../temporal/create-worker.js';
+import { ensureBranchSyncs } from '../temporal/ensure-branch-syncs.js';
+import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
+import { startDevServer } from './dev-server.js';
+import { ensureTemporalCli } from './temporal-cli.js';
+
+const DEMO_BRANCHES = ['tbilisi', 'batumi', 'kutaisi', 'service-center'];
+const say = (line = '') => console.log(line);
+
+/**
+ * `npm run demo`: the whole system on one machine — a Temporal dev server with its
+ * history in ./data, PGlite in ./data, the RentProg simulator with four branches, the
+ * worker, the ingress (and the bot when TELEGRAM_BOT_TOKEN is set) — then a sync of
+ * every branch and a few real webhooks, and a summary of what happened.
+ */
+export async function runDemo(options: { once: boolean }): Promise<void> {
+  // The summary is the demo's output: only warnings from the SDK and our logs.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const logger = createLogger();
+  logger.level = 'warn';
+  // Demo-only credentials, made up per run and shared in-process with the simulator.
+  const keys = Object.fromEntries(DEMO_BRANCHES.map((b) => [b, randomBytes(16).toString('hex')]));
+  const secrets = Object.fromEntries(DEMO_BRANCHES.map((b) => [b, randomBytes(12).toString('hex')]));
+  const base = loadConfig(process.env, { requireBranches: false });
+  const dataDir = path.resolve(base.database.dataDir);
+
+  say('rentprog-flow demo');
+  const cli = await ensureTemporalCli({ log: (line) => say(`  ${line}`) });
+  const devServer = await startDevServer({
+    cli,
+    address: base.temporal.address,
+    dbFile: path.join(dataDir, 'temporal.sqlite'),
+  });
+  say(
+    `  Temporal dev server ${devServer.startedHere ? 'started' : 'already running'} at ${devServer.address}`,
+  );
+
+  const sim = await new Simulator({
+    branches: DEMO_BRANCHES.map((name) => ({ name, companyToken: keys[name]! })),
+    seed: 1,
+    scale: 200,
+  }).start();
+  const config = loadConfig({
+    ...process.env,
+    RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
+    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(secrets),
+    RENTPROG_BASE_URL: sim.baseUrl,
+    DATA_DIR: dataDir,
+  });
+  const db = await openDatabase({ dataDir, url: config.database.url });
+  const clientConnection = await Connection.connect({ address: devServer.address });
+  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const nativeConnection = await NativeConnection.connect({ address: devServer.address });
+  const rentprog = rentprogClientFromConfig(config.rentprog);
+  const workers = await createWorkers({
+    connection: nativeConnection,
+    temporal: config.temporal,
+    branches: config.branches,
+    maxRequestsPerMinute: 6000, // the simulator is not rate-limited like RentProg
+    activities: createActivities({
+      db,
+      rentprog,
+      timeZones: config.rentprog.timeZones,
+      telegram: config.telegram,
+    }),
+  });
+  const running = Promise.all(workers.map((w) => w.run()));
+
+  const outcomes: { status: number; duplicate?: boolean }[] = [];
+  const app = createIngressApp({
+    webhookSecrets: config.rentprog.webhookSecrets,
+    signatureHeader: config.rentprog.signatureHeader,
+    starter: { client, taskQueue: config.temporal.taskQueue, deadlineMs: 5000 },
+    logger,
+    isTemporalReachable: () => temporalReachable(client),
+    observe: (outcome) => outcomes.push(outcome),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(config.http.port, '127.0.0.1', () => resolve(listening));
+  });
+  const ingressUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  for (const branch of DEMO_BRANCHES) {
+    sim.setWebhookUrl(branch, `${ingressUrl}/webhooks/rentprog/${branch}?t=${secrets[branch]}`);
+  }
+  say(`  simulator ${sim.baseUrl}, ingress ${ingressUrl}, worker on "${config.temporal.taskQueue}"`);
+
+  const bot = config.telegram.botToken
+    ? createBot({
+        token: config.telegram.botToken,
+        apiRoot: config.telegram.apiRoot,
+        adminIds: config.telegram.adminIds,
+        client,
+        taskQueue: config.temporal.taskQueue,
+        branches: config.branches,
+        timeZone: config.rentprog.timeZones[config.branches[0]!]!,
+        webhookUrls: webhookUrls({ ...config, http: { ...config.http, publicBaseUrl: ingressUrl } }),
+        logger,
+      })
+    : undefined;
+  void bot?.start();
+
+  try {
+    say('\nSyncing every branch…');
+    await ensureBranchSyncs(client, config);
+    const requested = await requestSync(client, config.branches, {});
+    await Promise.all(requested.map((r) => waitForSync(client, r.branch, r.runsBefore ?? 0)));
+
+    say('Changing a few entities in RentProg, which sends their webhooks…');
+    const stamp = Date.now() % 100_000;
+    const tbilisiBooking = sim.branch('tbilisi').list('booking', 3, 1)[0]!;
+    await sim.update('booking', 'tbilisi', tbilisiBooking.id, { state: 'Подтверждена', total: 500 + stamp });
+    const batumiCar = sim.branch('batumi').list('car', 0, 1)[0]!;
+    await sim.update('car', 'batumi', batumiCar.id, { mileage: 100_000 + stamp }, { format: 'json-string' });
+    const kutaisiBooking = sim.branch('kutaisi').list('booking', 5, 1)[0]!;
+    await sim.update(
+      'booking',
+      'kutaisi',
+      kutaisiBooking.id,
+      { description: `demo ${stamp}` },
+      { duplicate: true },
+    );
+    await waitForProcessed(db, 3);
+
+    await printSummary(db, outcomes, devServer.uiUrl, config.branches);
+    if (!options.once) {
+      say(
+        `\nRunning. Webhooks: ${ingressUrl}/webhooks/rentprog/<branch>; Web UI: ${devServer.uiUrl}. Ctrl-C stops.`,
+      );
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+    }
+  } finally {
+    await bot?.stop();
+    await new Promise((resolve) => server.close(resolve));
+    for (const worker of workers) worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await clientConnection.close();
+    await sim.stop();
+    await db.close();
+    await devServer.stop();
+  }
+}
+
+async function waitForSync(client: Client, branch: string, runsBefore: number): Promise<void> {
+  for (;;) {
+    const state = await readSyncStatus(client, branch);
+    if (!('error' in state) && syncFinished(state.status, runsBefore)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function waitForProcessed(
+  db: Awaited<ReturnType<typeof openDatabase>>,
+  expected: number,
+): Promise<void> {
+  const since = new Date(Date.now() - 60_000).toISOString();
+  for (let i = 0; i < 240; i++) {
+    const [row] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM webhook_events WHERE status = 'processed' AND received_at >= $1",
+      [since],
+    );
+    if ((row?.n ?? 0) >= expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function printSummary(
+  db: Awaited<ReturnType<typeof openDatabase>>,
+  outcomes: { status: number; duplicate?: boolean }[],
+  uiUrl: string,
+  branches: string[],
+): Promise<void> {
+  const rows = await db.query<{ branch: string; cars: number; clients: number; bookings: number }>(
+    `SELECT b.branch,
+            (SELECT count(*)::int FROM cars c WHERE c.branch = b.branch AND c.deleted_at IS NULL) AS cars,
+            (SELECT count(*)::int FROM clients c WHERE c.branch = b.branch AND c.deleted_at IS NULL) AS clients,
+            (SELECT count(*)::int FROM bookings c WHERE c.branch = b.branch AND c.deleted_at IS NULL) AS bookings
+       FROM unnest($1::text[]) AS b(branch)`,
+    [branches],
+  );
+  const accepted = outcomes.filter((o) => o.status === 200);
+  say('\nSummary');
+  say('  Postgres (PGlite in ./data) per branch:');
+  for (const row of rows) {
+    say(`    ${row.branch.padEnd(16)} ${row.cars} cars, ${row.clients} clients, ${row.bookings} bookings`);
+  }
+  say(
+    `  Webhooks: ${outcomes.length} received, ${accepted.filter((o) => !o.duplicate).length} processed as events, ` +
+      `${accepted.filter((o) => o.duplicate).length} duplicate suppressed`,
+  );
+  say(`  Temporal Web UI: ${uiUrl}`);
+  for (const branch of branches) {
+    const query = encodeURIComponent(`RentProgBranch="${branch}"`);
+    say(`    ${branch.padEnd(16)} ${uiUrl}/namespaces/default/workflows?query=${query}`);
+  }
+}
