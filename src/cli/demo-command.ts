@@ -9,6 +9,8 @@ import { createBot } from '../bot/create-bot.js';
 import { loadConfig } from '../config/load-config.js';
 import { createIngressApp } from '../ingress/app.js';
 import { createLogger } from '../ingress/logger.js';
+import { FileSpool } from '../ingress/spool.js';
+import { startSpoolRelay } from '../ingress/spool-relay.js';
 import { temporalReachable } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
@@ -83,10 +85,14 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
   const running = Promise.all(workers.map((w) => w.run()));
 
   const outcomes: { status: number; duplicate?: boolean }[] = [];
+  const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: 5000 };
+  const spool = await FileSpool.open(path.join(dataDir, 'spool'));
+  const relay = startSpoolRelay({ spool, starter, logger });
   const app = createIngressApp({
     webhookSecrets: config.rentprog.webhookSecrets,
     signatureHeader: config.rentprog.signatureHeader,
-    starter: { client, taskQueue: config.temporal.taskQueue, deadlineMs: 5000 },
+    starter,
+    spool,
     logger,
     isTemporalReachable: () => temporalReachable(client),
     observe: (outcome) => outcomes.push(outcome),
@@ -150,6 +156,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
   } finally {
     await bot?.stop();
     await new Promise((resolve) => server.close(resolve));
+    await relay.stop();
     for (const worker of workers) worker.shutdown();
     await running;
     await nativeConnection.close();

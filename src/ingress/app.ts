@@ -25,10 +25,15 @@ export function createIngressApp(deps: IngressDeps): express.Express {
     },
   );
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  // Not ready while Temporal is away (webhooks are then only spooled); the spool depth
+  // tells how much is waiting for the relay.
   app.get('/readyz', (_req, res, next) => {
     deps
       .isTemporalReachable()
-      .then((temporal) => void res.status(temporal ? 200 : 503).json({ ok: temporal, temporal }))
+      .then((temporal) => {
+        const spool = deps.spool ? { spoolDepth: deps.spool.depth() } : {};
+        res.status(temporal ? 200 : 503).json({ ok: temporal, temporal, ...spool });
+      })
       .catch(next);
   });
   app.use((_req: Request, res: Response) => void res.status(404).json({ ok: false, error: 'not found' }));

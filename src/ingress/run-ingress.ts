@@ -1,8 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import path from 'node:path';
 import { createIngressApp } from './app.js';
+import { ingressConnection } from './temporal-connection.js';
+import { FileSpool } from './spool.js';
+import { startSpoolRelay } from './spool-relay.js';
 import { webhookUrls } from './webhook-urls.js';
 
 /** How long a webhook waits for Temporal to accept its workflow before 503. */
@@ -10,15 +14,22 @@ export const START_DEADLINE_MS = 5000;
 
 /**
  * Serves the ingress until SIGINT/SIGTERM. It starts even while Temporal is down (the
- * connection is lazy): webhooks are answered 503 until it is back, and `/readyz` says so.
+ * connection is lazy): webhooks are then spooled to DATA_DIR/spool and answered 202, and
+ * the relay starts their workflows once Temporal is back; `/readyz` reports both.
  */
 export async function runIngress(config: Config, logger: Logger): Promise<void> {
-  const connection = Connection.lazy({ address: config.temporal.address });
+  const connection = ingressConnection(config.temporal.address);
   const client = new Client({ connection, namespace: config.temporal.namespace });
+  const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS };
+  const spool = await FileSpool.open(path.join(config.database.dataDir, 'spool'));
+  if (spool.depth() > 0)
+    logger.warn({ depth: spool.depth() }, 'spool: webhooks waiting from before; relaying');
+  const relay = startSpoolRelay({ spool, starter, logger });
   const app = createIngressApp({
     webhookSecrets: config.rentprog.webhookSecrets,
     signatureHeader: config.rentprog.signatureHeader,
-    starter: { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS },
+    starter,
+    spool,
     logger,
     isTemporalReachable: () => temporalReachable(client),
   });
@@ -32,7 +43,9 @@ export async function runIngress(config: Config, logger: Logger): Promise<void> 
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  // Stop taking webhooks, let the ones in flight finish, then stop relaying.
   await new Promise((resolve) => server.close(resolve));
+  await relay.stop();
   await connection.close();
   logger.info('ingress stopped');
 }

@@ -44,9 +44,12 @@ export function startEventWorkflow(starter: Starter, event: RentProgEvent): Prom
   );
 }
 
+export const quarantineWorkflowId = (input: Pick<QuarantineInput, 'branch' | 'bodySha256'>) =>
+  `rentprog-quarantine:${input.branch}:${input.bodySha256}`;
+
 /** Keeps an unreadable but authentic body as a `quarantine` workflow, once per distinct body. */
 export function startQuarantineWorkflow(starter: Starter, input: QuarantineInput): Promise<StartResult> {
-  const workflowId = `rentprog-quarantine:${input.branch}:${input.bodySha256}`;
+  const workflowId = quarantineWorkflowId(input);
   return startOnce(starter, workflowId, () =>
     starter.client.workflow.start<typeof quarantine>('quarantine', {
       workflowId,

@@ -6,11 +6,14 @@ import { normalizeEvent } from '../rentprog/normalize-event.js';
 import { parseWebhookBody, rentprogIdOf } from '../rentprog/parse-webhook.js';
 import type { RentProgEvent } from '../rentprog/webhook-event.js';
 import {
+  eventWorkflowId,
+  quarantineWorkflowId,
   type Starter,
   startEventWorkflow,
   startQuarantineWorkflow,
   TemporalUnavailableError,
 } from './start-workflows.js';
+import type { Spool, SpoolEntry } from './spool.js';
 import { isAuthentic } from './webhook-auth.js';
 
 /** What happened to one webhook, for metrics and the demo's summary. */
@@ -29,6 +32,8 @@ export interface WebhookRouteDeps {
   starter: Starter;
   logger: Logger;
   observe?: (outcome: WebhookOutcome) => void;
+  /** Where webhooks wait while Temporal is away; without one they are answered 503. */
+  spool?: Spool;
 }
 
 /** Seconds RentProg (or a proxy) should wait before retrying when Temporal is away. */
@@ -41,13 +46,13 @@ const RETRY_AFTER_SECONDS = 5;
  */
 export function webhookRoute(deps: WebhookRouteDeps) {
   return async (req: Request<{ branch: string }>, res: Response): Promise<void> => {
-    const started = performance.now();
+    const t0 = performance.now();
     const branch = req.params.branch;
     const log = (
       status: number,
       fields: { event?: string; duplicate?: boolean } & Record<string, unknown>,
     ) => {
-      const ms = Math.round(performance.now() - started);
+      const ms = Math.round(performance.now() - t0);
       deps.logger.info({ branch, status, ms, ...fields }, 'webhook');
       deps.observe?.({ branch, status, type: fields.event, duplicate: fields.duplicate, ms });
     };
@@ -69,40 +74,82 @@ export function webhookRoute(deps: WebhookRouteDeps) {
 
     const receivedAt = new Date().toISOString();
     const parsed = parseWebhookBody(rawBody, req.get('content-type'));
-    try {
-      if (!parsed.ok) {
-        const quarantined = await startQuarantineWorkflow(deps.starter, {
+    let entry: SpoolEntry;
+    if (!parsed.ok) {
+      entry = {
+        kind: 'quarantine',
+        spooledAt: receivedAt,
+        input: {
           branch,
           reason: parsed.error,
           receivedAt,
           contentType: req.get('content-type') ?? '',
           ...encodeBody(rawBody),
           bodySha256: createHash('sha256').update(rawBody).digest('hex'),
-        });
-        log(400, { error: parsed.error, quarantine: quarantined.workflowId });
-        res
-          .status(400)
-          .json({ ok: false, error: parsed.error, quarantined: true, workflowId: quarantined.workflowId });
-        return;
-      }
+        },
+      };
+    } else {
       const event: RentProgEvent = {
         eventId: eventIdOf(branch, parsed.event, parsed.payload),
         ...normalizeEvent(branch, parsed, rentprogIdOf(parsed.payload)!, receivedAt),
       };
-      const { workflowId, duplicate } = await startEventWorkflow(deps.starter, event);
-      const syncMs = Math.round(performance.now() - started);
-      log(200, { event: event.type, eventId: event.eventId, duplicate });
-      res.status(200).json({ ok: true, queued: true, duplicate, eventId: event.eventId, workflowId, syncMs });
+      entry = { kind: 'event', spooledAt: receivedAt, input: event };
+    }
+
+    let started: { workflowId: string; duplicate: boolean; spooled: boolean };
+    try {
+      const result =
+        entry.kind === 'event'
+          ? await startEventWorkflow(deps.starter, entry.input)
+          : await startQuarantineWorkflow(deps.starter, entry.input);
+      started = { ...result, spooled: false };
     } catch (err) {
       if (!(err instanceof TemporalUnavailableError)) throw err;
       deps.logger.warn({ branch, err: err.message }, 'temporal unavailable');
-      log(503, {});
-      res
-        .status(503)
-        .set('Retry-After', String(RETRY_AFTER_SECONDS))
-        .json({ ok: false, error: 'try again later' });
+      const spooled = await spoolOrFail(deps, entry);
+      if (!spooled) {
+        log(503, {});
+        res
+          .status(503)
+          .set('Retry-After', String(RETRY_AFTER_SECONDS))
+          .json({ ok: false, error: 'try again later' });
+        return;
+      }
+      started = { workflowId: spooled, duplicate: false, spooled: true };
     }
+
+    const extra = started.spooled ? { spooled: true } : {};
+    if (entry.kind === 'quarantine') {
+      const error = entry.input.reason;
+      log(400, { error, quarantine: started.workflowId, ...extra });
+      res.status(400).json({ ok: false, error, quarantined: true, workflowId: started.workflowId, ...extra });
+      return;
+    }
+    const { eventId, type } = entry.input;
+    const syncMs = Math.round(performance.now() - t0);
+    log(started.spooled ? 202 : 200, { event: type, eventId, duplicate: started.duplicate, ...extra });
+    res.status(started.spooled ? 202 : 200).json({
+      ok: true,
+      queued: true,
+      ...extra,
+      duplicate: started.duplicate,
+      eventId,
+      workflowId: started.workflowId,
+      syncMs,
+    });
   };
+}
+
+/** Appends to the spool; returns the workflow id it will get, or undefined if nothing could hold it. */
+async function spoolOrFail(deps: WebhookRouteDeps, entry: SpoolEntry): Promise<string | undefined> {
+  if (!deps.spool) return undefined;
+  try {
+    await deps.spool.append(entry);
+  } catch (err) {
+    deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'spool: cannot write');
+    return undefined;
+  }
+  return entry.kind === 'event' ? eventWorkflowId(entry.input) : quarantineWorkflowId(entry.input);
 }
 
 function encodeBody(rawBody: Buffer): { body: string; bodyEncoding: 'utf8' | 'base64' } {

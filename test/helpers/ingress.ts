@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createIngressApp } from '../../src/ingress/app.js';
 import { temporalReachable } from '../../src/ingress/run-ingress.js';
+import type { Spool } from '../../src/ingress/spool.js';
 
 /** The real ingress app on a loopback port. */
 export async function startIngress(options: {
@@ -12,12 +13,14 @@ export async function startIngress(options: {
   webhookSecrets: Record<string, string[]>;
   logger: Logger;
   deadlineMs?: number;
+  spool?: Spool;
 }) {
   const app = createIngressApp({
     webhookSecrets: options.webhookSecrets,
     signatureHeader: 'X-Rentprog-Signature',
     starter: { client: options.client, taskQueue: options.taskQueue, deadlineMs: options.deadlineMs ?? 5000 },
     logger: options.logger,
+    spool: options.spool,
     isTemporalReachable: () => temporalReachable(options.client),
   });
   const server: Server = await new Promise((resolve) => {

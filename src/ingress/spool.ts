@@ -1,0 +1,116 @@
+import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import type { QuarantineInput } from '../workflows/quarantine-types.js';
+
+/** A webhook Temporal could not take in time, kept until the relay has started its workflow. */
+export type SpoolEntry =
+  | { kind: 'event'; input: RentProgEvent; spooledAt: string }
+  | { kind: 'quarantine'; input: QuarantineInput; spooledAt: string };
+
+export type SpooledEntry = SpoolEntry & { seq: number };
+
+export interface Spool {
+  /** Resolves only once the entry is on disk; rejects if it cannot be written. */
+  append(entry: SpoolEntry): Promise<void>;
+  /** Entries not yet acknowledged, in arrival order. */
+  pending(): SpooledEntry[];
+  ack(seq: number): Promise<void>;
+  depth(): number;
+}
+
+/**
+ * The embedded spool: an append-only JSON-lines file, fsync'd on every append, plus an
+ * append-only file of acknowledged sequence numbers. Both are emptied once everything
+ * has been relayed. Appends are serialised so lines never interleave.
+ */
+export class FileSpool implements Spool {
+  private entries: SpooledEntry[] = [];
+  private nextSeq = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly entriesFile: string,
+    private readonly acksFile: string,
+  ) {}
+
+  static async open(dir: string): Promise<FileSpool> {
+    await mkdir(dir, { recursive: true });
+    const spool = new FileSpool(path.join(dir, 'webhook-spool.jsonl'), path.join(dir, 'webhook-spool.acks'));
+    const lines = await readLines(spool.entriesFile);
+    const acked = new Set((await readLines(spool.acksFile)).map(Number));
+    for (const line of lines) {
+      // A torn last line (a crash mid-write) was never acknowledged to anyone: skip it.
+      const entry = parseEntry(line);
+      if (!entry) continue;
+      spool.nextSeq = Math.max(spool.nextSeq, entry.seq + 1);
+      if (!acked.has(entry.seq)) spool.entries.push(entry);
+    }
+    return spool;
+  }
+
+  append(entry: SpoolEntry): Promise<void> {
+    return this.serially(async () => {
+      const spooled = { ...entry, seq: this.nextSeq };
+      await appendDurably(this.entriesFile, `${JSON.stringify(spooled)}\n`);
+      this.nextSeq++;
+      this.entries.push(spooled);
+    });
+  }
+
+  pending(): SpooledEntry[] {
+    return [...this.entries];
+  }
+
+  ack(seq: number): Promise<void> {
+    return this.serially(async () => {
+      this.entries = this.entries.filter((entry) => entry.seq !== seq);
+      if (this.entries.length === 0) {
+        await rm(this.entriesFile, { force: true });
+        await rm(this.acksFile, { force: true });
+      } else {
+        await appendDurably(this.acksFile, `${seq}\n`);
+      }
+    });
+  }
+
+  depth(): number {
+    return this.entries.length;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+}
+
+async function appendDurably(file: string, text: string): Promise<void> {
+  const handle = await open(file, 'a');
+  try {
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readLines(file: string): Promise<string[]> {
+  try {
+    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ENOENT') return [];
+    throw err;
+  }
+}
+
+function parseEntry(line: string): SpooledEntry | undefined {
+  try {
+    const entry = JSON.parse(line) as SpooledEntry;
+    return typeof entry.seq === 'number' && (entry.kind === 'event' || entry.kind === 'quarantine')
+      ? entry
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
