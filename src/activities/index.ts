@@ -1,4 +1,5 @@
 import type { RentProgClient } from '../rentprog/client.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Db } from '../store/db.js';
 import { createEventActivities } from './events/event-activities.js';
 import { createNotifyActivities, type NotifyDeps } from './notify/notify-activities.js';
@@ -16,6 +17,7 @@ export interface ActivityDeps {
   probeTimeoutMs?: number;
   umnico?: { token?: string; baseUrl: string };
   stripe?: { secretKey?: string; baseUrl: string };
+  metrics?: Metrics;
 }
 
 /** All activities the worker registers, built from their dependencies. */

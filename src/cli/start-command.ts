@@ -4,6 +4,7 @@ import { createProbeActivities } from '../activities/probes/probe-activities.js'
 import { createBot } from '../bot/create-bot.js';
 import { runBot } from '../bot/run-bot.js';
 import type { Config } from '../config/config.js';
+import { Metrics } from '../metrics/metrics.js';
 import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
@@ -21,10 +22,12 @@ export async function runStart(config: Config, role: Role, logger: Logger): Prom
   if (role === 'bot' && !botOn) throw new Error('TELEGRAM_BOT_TOKEN is not set: there is no bot to start');
   const db = wants('worker') || botOn ? await openDatabase(config.database) : undefined;
   const log = (line: string) => logger.info(line);
+  // One registry for the process: the ingress's /metrics shows the worker's series too.
+  const metrics = new Metrics();
   try {
     await Promise.all([
-      wants('worker') ? runWorker(config, log, db) : undefined,
-      wants('ingress') ? runIngress(config, logger) : undefined,
+      wants('worker') ? runWorker(config, log, db, metrics) : undefined,
+      wants('ingress') ? runIngress(config, logger, metrics) : undefined,
       botOn ? startBot(config, db!, logger) : undefined,
     ]);
   } finally {

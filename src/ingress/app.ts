@@ -1,9 +1,12 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
+import type { Metrics } from '../metrics/metrics.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
 export interface IngressDeps extends WebhookRouteDeps {
   logger: Logger;
+  /** Served at `/metrics`; webhook outcomes are counted into it. */
+  metrics?: Metrics;
   /** Whether Temporal answers now; `/readyz` reports it. */
   isTemporalReachable: () => Promise<boolean>;
 }
@@ -13,6 +16,17 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 /** The HTTP ingress: the webhook route plus health and readiness. */
 export function createIngressApp(deps: IngressDeps): express.Express {
   const app = express();
+  const { metrics } = deps;
+  const known = new Set(Object.keys(deps.webhookSecrets));
+  const routeDeps: WebhookRouteDeps = {
+    ...deps,
+    observe: (outcome) => {
+      // Unknown branch names are whatever a caller typed: keep them out of metric labels.
+      metrics?.webhook({ ...outcome, branch: known.has(outcome.branch) ? outcome.branch : 'unknown' });
+      deps.observe?.(outcome);
+    },
+  };
+  if (metrics && deps.spool) metrics.trackSpool(() => deps.spool!.depth());
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
@@ -21,10 +35,17 @@ export function createIngressApp(deps: IngressDeps): express.Express {
     '/webhooks/rentprog/:branch',
     express.raw({ type: () => true, limit: MAX_BODY_BYTES }),
     (req: Request<{ branch: string }>, res: Response, next: NextFunction) => {
-      webhookRoute(deps)(req, res).catch(next);
+      webhookRoute(routeDeps)(req, res).catch(next);
     },
   );
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
+  app.get('/metrics', (_req, res, next) => {
+    if (!metrics) return void res.status(404).json({ ok: false, error: 'metrics are off' });
+    metrics.registry
+      .metrics()
+      .then((text) => void res.type(metrics.registry.contentType).send(text))
+      .catch(next);
+  });
   // Not ready while Temporal is away (webhooks are then only spooled); the spool depth
   // tells how much is waiting for the relay.
   app.get('/readyz', (_req, res, next) => {

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RentProgRequestObservation } from '../metrics/metrics.js';
 import {
   type RentProgErrorContext,
   RentProgAuthError,
@@ -21,6 +22,8 @@ export interface RentProgClientOptions {
   timeoutMs: number;
   maxRequestsPerMinute: number;
   tokenRefreshMarginMs?: number;
+  /** Told about every request (branch, endpoint, status, seconds), e.g. for metrics. */
+  observe?: (observation: RentProgRequestObservation) => void;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -92,12 +95,18 @@ export class RentProgClient {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const started = performance.now();
+    const observe = (status: number | 'network') =>
+      this.options.observe?.({ ...context, status, seconds: (performance.now() - started) / 1000 });
     try {
-      return await fetch(url, {
+      const response = await fetch(url, {
         headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
+      observe(response.status);
+      return response;
     } catch (err) {
+      observe('network');
       throw this.networkError(context, err, signal);
     }
   }

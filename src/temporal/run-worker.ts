@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
@@ -21,7 +22,12 @@ async function ensureSyncs(config: Config): Promise<void> {
   }
 }
 
-export async function runWorker(config: Config, log: (line: string) => void, shared?: Db): Promise<void> {
+export async function runWorker(
+  config: Config,
+  log: (line: string) => void,
+  shared?: Db,
+  metrics?: Metrics,
+): Promise<void> {
   // `start` shares one database handle among its roles (PGlite allows one opener).
   const db = shared ?? (await openDatabase(config.database));
   let connection: NativeConnection | undefined;
@@ -34,12 +40,13 @@ export async function runWorker(config: Config, log: (line: string) => void, sha
       maxRequestsPerMinute: config.rentprog.maxRequestsPerMinute,
       activities: createActivities({
         db,
-        rentprog: rentprogClientFromConfig(config.rentprog),
+        rentprog: rentprogClientFromConfig(config.rentprog, metrics),
         timeZones: config.rentprog.timeZones,
         pageCap: config.rentprog.maxPages,
         telegram: config.telegram,
         umnico: config.umnico,
         stripe: config.stripe,
+        metrics,
       }),
     });
     const running = Promise.all(workers.map((worker) => worker.run()));

@@ -72,7 +72,7 @@ export async function branchSync(input: BranchSyncInput): Promise<void> {
       state.current = await beginRun(input, state);
     }
     const finished = await walk(input, state.current, pages);
-    if (finished) await finishRun(state, finished);
+    if (finished) await finishRun(branch, state, finished);
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
       return continueAsNew<typeof branchSync>({ ...input, state });
@@ -156,12 +156,13 @@ async function walk(
   }
 }
 
-async function finishRun(state: SyncState, { errors }: { errors: string[] }): Promise<void> {
+async function finishRun(branch: string, state: SyncState, { errors }: { errors: string[] }): Promise<void> {
   const run = state.current!;
   const finishedAt = new Date(now()).toISOString();
   const status = errors.length === 0 ? 'succeeded' : 'failed';
   await store.finishSyncRun({
     id: run.syncRunId,
+    branch,
     status,
     counts: run.counts,
     error: errors[0] ?? null,

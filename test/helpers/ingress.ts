@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createIngressApp } from '../../src/ingress/app.js';
 import { temporalReachable } from '../../src/ingress/run-ingress.js';
 import type { Spool } from '../../src/ingress/spool.js';
+import type { Metrics } from '../../src/metrics/metrics.js';
 
 /** The real ingress app on a loopback port. */
 export async function startIngress(options: {
@@ -14,6 +15,7 @@ export async function startIngress(options: {
   logger: Logger;
   deadlineMs?: number;
   spool?: Spool;
+  metrics?: Metrics;
 }) {
   const app = createIngressApp({
     webhookSecrets: options.webhookSecrets,
@@ -21,6 +23,7 @@ export async function startIngress(options: {
     starter: { client: options.client, taskQueue: options.taskQueue, deadlineMs: options.deadlineMs ?? 5000 },
     logger: options.logger,
     spool: options.spool,
+    metrics: options.metrics,
     isTemporalReachable: () => temporalReachable(options.client),
   });
   const server: Server = await new Promise((resolve) => {

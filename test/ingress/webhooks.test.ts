@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { signBody } from '../../src/ingress/webhook-auth.js';
+import { Metrics } from '../../src/metrics/metrics.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { webhookBody } from '../../src/simulator/webhook-sender.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
@@ -26,6 +27,7 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
   const botToken = '123456:fake-bot-token-for-tests';
   const taskQueue = uniqueTaskQueue('events');
   const logs = captureLogs();
+  const metrics = new Metrics();
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let sim: Simulator;
@@ -44,6 +46,7 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
       taskQueue,
       webhookSecrets: secrets,
       logger: logs.logger,
+      metrics,
     });
     for (const branch of BRANCHES) {
       sim.setWebhookUrl(branch, `${ingress.url}/webhooks/rentprog/${branch}?t=${secrets[branch]![0]}`);
@@ -56,7 +59,8 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
       workflowBundle: workflowBundle(),
       activities: createActivities({
         db: database.db,
-        rentprog: clientFor(sim, keys),
+        rentprog: clientFor(sim, keys, { observe: (o) => metrics.rentprogRequest(o) }),
+        metrics,
         telegram: {
           botToken,
           apiRoot: telegram.apiRoot,
@@ -310,7 +314,31 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
       ).toBe(true);
     });
   });
+
+  it('/metrics shows webhooks, ACK latency, RentProg requests and token exchanges with real values', async () => {
+    const text = await (await fetch(`${ingress.url}/metrics`)).text();
+    const value = (series: string) =>
+      Number(new RegExp(`^${escape(series)} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    expect(
+      value('rentprog_webhooks_total{branch="tbilisi",type="booking.updated",outcome="accepted"}'),
+    ).toBeGreaterThan(0);
+    expect(
+      value('rentprog_webhooks_total{branch="tbilisi",type="booking.updated",outcome="duplicate"}'),
+    ).toBeGreaterThan(0);
+    expect(value('rentprog_webhooks_total{branch="unknown",type="none",outcome="rejected_404"}')).toBe(2);
+    expect(
+      value('rentprog_webhooks_total{branch="tbilisi",type="none",outcome="rejected_401"}'),
+    ).toBeGreaterThan(0);
+    expect(value('rentprog_webhook_ack_seconds_count{outcome="accepted"}')).toBeGreaterThan(0);
+    expect(
+      value('rentprog_api_requests_total{branch="tbilisi",endpoint="/bookings/:id",status="200"}'),
+    ).toBeGreaterThan(0);
+    expect(value('rentprog_token_exchanges_total{branch="tbilisi"}')).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('rentprog_api_request_seconds_bucket');
+  });
 });
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,6 @@
 import type { RentProgClient } from '../../rentprog/client.js';
 import { pingBranch } from '../../rentprog/ping.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import type { Queryable } from '../../store/db.js';
 import type { ProbeResult, ProbeSpec } from '../../workflows/health-check-types.js';
 import { probeHttp } from './http-probe.js';
@@ -9,6 +10,7 @@ import { withDeadline } from './with-deadline.js';
 export interface ProbeDeps {
   db: Queryable;
   rentprog: RentProgClient;
+  metrics?: Metrics;
   umnico?: { token?: string; baseUrl: string };
   stripe?: { secretKey?: string; baseUrl: string };
   /** How long one probe may take before it counts as failed. */
@@ -45,8 +47,10 @@ export function createProbeActivities(deps: ProbeDeps) {
       const abandon = new AbortController();
       try {
         await withDeadline(timeoutMs, check(spec, abandon.signal));
+        deps.metrics?.probe(spec.name, true);
         return { name: spec.name, ok: true, latencyMs: latencyMs() };
       } catch (err) {
+        deps.metrics?.probe(spec.name, false);
         return { name: spec.name, ok: false, reason: shortReason(err), latencyMs: latencyMs() };
       } finally {
         abandon.abort();

@@ -2,6 +2,7 @@ import type { RentProgClient } from '../../rentprog/client.js';
 import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
 import { fetchPage, type ListItem, type PageCursor } from '../../rentprog/pages.js';
 import type { RentProgBooking, RentProgCar, RentProgClient as ClientRecord } from '../../rentprog/schemas.js';
+import type { Metrics } from '../../metrics/metrics.js';
 import type { Queryable } from '../../store/db.js';
 import { markSeen, markUnseenDeleted, upsertEntities } from '../../store/entity-repository.js';
 import type { EntityKind } from '../../store/entity-tables.js';
@@ -19,6 +20,7 @@ export interface SyncDeps {
   rentprog: RentProgClient;
   timeZones: Record<string, string>;
   pageCap?: number;
+  metrics?: Metrics;
 }
 
 export interface PageRequest {
@@ -81,9 +83,10 @@ export function createSyncActivities(deps: SyncDeps) {
       return startSyncRun(deps.db, run);
     },
 
-    async finishSyncRun(request: { id: number } & SyncRunFinish): Promise<void> {
-      const { id, ...finish } = request;
+    async finishSyncRun(request: { id: number; branch: string } & SyncRunFinish): Promise<void> {
+      const { id, branch, ...finish } = request;
       await finishSyncRun(deps.db, id, finish);
+      if (finish.status === 'succeeded') deps.metrics?.syncSucceeded(branch, new Date(finish.finishedAt));
     },
 
     async reconcileDeleted(request: {
