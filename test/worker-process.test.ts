@@ -83,5 +83,61 @@ describe('rentprog-flow worker (the real process)', () => {
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
     expect(output).toContain('worker stopped');
+    child = undefined;
+  });
+
+  it('exits 0 on SIGTERM in the middle of a sync, and the next start finishes that run', async () => {
+    const taskQueue = uniqueTaskQueue('worker-midsync');
+    const big = await startSimulator(keys, { scale: 300 });
+    big.setFault('all_bookings', { latencyMs: 150 });
+    const sync = env.client.workflow.getHandle(branchSyncWorkflowId('tbilisi'));
+    await sync.terminate('fresh start for this test').catch(() => undefined);
+    const workerEnv = {
+      PATH: process.env.PATH,
+      RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
+      RENTPROG_WEBHOOK_SECRETS: '{"tbilisi": "placeholder-webhook-secret"}',
+      RENTPROG_BASE_URL: big.baseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
+    };
+    const start = () => {
+      output = '';
+      child = spawn(process.execPath, ['bin/rentprog-flow.js', 'start', '--role', 'worker'], {
+        env: workerEnv,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      return child;
+    };
+    try {
+      const first = start();
+      await waitForOutput(/branch syncs running/, 90_000);
+      for (let i = 0; i < 300; i++) {
+        const status = await sync.query(syncStatusQuery);
+        if (status.current?.kind === 'bookings' && status.current.page >= 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const exited = once(first, 'exit');
+      first.kill('SIGTERM');
+      expect(((await exited) as [number | null])[0]).toBe(0);
+
+      const second = start();
+      for (let i = 0; i < 600 && !(await sync.query(syncStatusQuery)).lastRun; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect((await sync.query(syncStatusQuery)).lastRun).toMatchObject({
+        status: 'succeeded',
+        runNumber: 1,
+      });
+      const firstPages = big.requests.list({ route: 'all_bookings' }).filter((r) => r.page === 1);
+      expect(firstPages).toHaveLength(1);
+      second.kill('SIGTERM');
+      await once(second, 'exit');
+    } finally {
+      await sync.terminate('test over').catch(() => undefined);
+      await big.stop();
+    }
   });
 });
