@@ -20,7 +20,13 @@ export interface Config {
     timeZones: Record<string, string>;
   };
   http: { port: number; publicBaseUrl: string };
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    /** Where the worker serves Temporal's own SDK metrics for Prometheus, if anywhere. */
+    metricsAddress?: string;
+  };
   /** `url` for a Postgres server, otherwise PGlite files under `dataDir`. */
   database: { url?: string; dataDir: string };
   telegram: {

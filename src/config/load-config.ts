@@ -139,6 +139,7 @@ function toConfig(env: Env): Config {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
+      metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
     },
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR },
     telegram: {

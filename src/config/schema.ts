@@ -115,6 +115,10 @@ export const envSchema = z.object({
     .default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rentprog'),
+  TEMPORAL_METRICS_ADDRESS: z
+    .string()
+    .regex(/^[\w.-]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
+    .optional(),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   TELEGRAM_BOT_TOKEN: z

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -28,6 +28,12 @@ export async function runWorker(
   shared?: Db,
   metrics?: Metrics,
 ): Promise<void> {
+  if (config.temporal.metricsAddress) {
+    // Temporal's SDK metrics (task latencies, slots, polls) on their own port.
+    Runtime.install({
+      telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } },
+    });
+  }
   // `start` shares one database handle among its roles (PGlite allows one opener).
   const db = shared ?? (await openDatabase(config.database));
   let connection: NativeConnection | undefined;
