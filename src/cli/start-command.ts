@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createProbeActivities } from '../activities/probes/probe-activities.js';
 import { createBot } from '../bot/create-bot.js';
 import { runBot } from '../bot/run-bot.js';
+import { type Bot, webhookCallback } from 'grammy';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
 import { runIngress } from '../ingress/run-ingress.js';
@@ -20,22 +21,30 @@ export async function runStart(config: Config, role: Role, logger: Logger): Prom
   const wants = (r: Role) => role === 'all' || role === r;
   const botOn = wants('bot') && Boolean(config.telegram.botToken);
   if (role === 'bot' && !botOn) throw new Error('TELEGRAM_BOT_TOKEN is not set: there is no bot to start');
+  const webhookMode = botOn && Boolean(config.telegram.webhookSecret);
+  if (webhookMode && !wants('ingress')) {
+    throw new Error('TELEGRAM_WEBHOOK_SECRET puts the bot behind the ingress: run it with --role all');
+  }
   const db = wants('worker') || botOn ? await openDatabase(config.database) : undefined;
   const log = (line: string) => logger.info(line);
   // One registry for the process: the ingress's /metrics shows the worker's series too.
   const metrics = new Metrics();
   try {
+    const bot = botOn ? buildBot(config, db!, logger) : undefined;
     await Promise.all([
       wants('worker') ? runWorker(config, log, db, metrics) : undefined,
-      wants('ingress') ? runIngress(config, logger, metrics) : undefined,
-      botOn ? startBot(config, db!, logger) : undefined,
+      wants('ingress')
+        ? runIngress(config, logger, metrics, bot && webhookMode ? telegramRoute(config, bot.bot) : undefined)
+        : undefined,
+      bot && !webhookMode ? runBot(bot.bot, logger).finally(() => bot.close()) : undefined,
+      bot && webhookMode ? registerWebhook(config, bot.bot, logger) : undefined,
     ]);
   } finally {
     await db?.close();
   }
 }
 
-async function startBot(config: Config, db: Db, logger: Logger): Promise<void> {
+function buildBot(config: Config, db: Db, logger: Logger) {
   const connection = Connection.lazy({ address: config.temporal.address });
   const probes = createProbeActivities({
     db,
@@ -55,9 +64,18 @@ async function startBot(config: Config, db: Db, logger: Logger): Promise<void> {
     probeDirectly: (spec) => probes.runProbe(spec),
     logger,
   });
-  try {
-    await runBot(bot, logger);
-  } finally {
-    await connection.close();
-  }
+  return { bot, close: () => connection.close() };
+}
+
+/** Webhook mode: Telegram posts updates to the ingress, which checks its secret token. */
+function telegramRoute(config: Config, bot: Bot) {
+  const secret = config.telegram.webhookSecret!;
+  return { path: `/telegram/${secret}`, secretToken: secret, handler: webhookCallback(bot, 'express') };
+}
+
+async function registerWebhook(config: Config, bot: Bot, logger: Logger): Promise<void> {
+  const secret = config.telegram.webhookSecret!;
+  await bot.init();
+  await bot.api.setWebhook(`${config.http.publicBaseUrl}/telegram/${secret}`, { secret_token: secret });
+  logger.info('bot: webhook mode, updates arrive at the ingress');
 }

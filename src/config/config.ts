@@ -34,6 +34,8 @@ export interface Config {
     adminIds: number[];
     apiRoot: string;
     notifyChats: Record<string, number | string>;
+    /** Set: Telegram pushes updates to the ingress at /telegram/<secret> instead of long polling. */
+    webhookSecret?: string;
   };
   umnico: { token?: string; baseUrl: string };
   stripe: { secretKey?: string; baseUrl: string };

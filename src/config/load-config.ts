@@ -147,6 +147,7 @@ function toConfig(env: Env): Config {
       adminIds: env.TELEGRAM_ADMIN_IDS ?? [],
       apiRoot: env.TELEGRAM_API_ROOT,
       notifyChats: env.TELEGRAM_NOTIFY_CHATS ?? {},
+      webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
     },
     umnico: { token: env.UMNICO_API_TOKEN, baseUrl: env.UMNICO_BASE_URL },
     stripe: { secretKey: env.STRIPE_SECRET_KEY, baseUrl: env.STRIPE_BASE_URL },

@@ -15,6 +15,7 @@ export const SECRET_VARIABLES = new Set([
   'RENTPROG_WEBHOOK_SECRETS',
   'DATABASE_URL',
   'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
   'UMNICO_API_TOKEN',
   'STRIPE_SECRET_KEY',
 ]);
@@ -127,6 +128,13 @@ export const envSchema = z.object({
     .optional(),
   TELEGRAM_ADMIN_IDS: idList.optional(),
   TELEGRAM_API_ROOT: httpUrl.default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]{16,256}$/,
+      'must be 16–256 letters, digits, _ or - (Telegram’s secret_token rules)',
+    )
+    .optional(),
   TELEGRAM_NOTIFY_CHATS: jsonMapOf(telegramChat).optional(),
   UMNICO_API_TOKEN: optionalSecret,
   UMNICO_BASE_URL: httpUrl.default('https://api.umnico.com'),

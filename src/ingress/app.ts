@@ -1,12 +1,15 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
+import { constantTimeEqual } from './constant-time.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
 export interface IngressDeps extends WebhookRouteDeps {
   logger: Logger;
   /** Served at `/metrics`; webhook outcomes are counted into it. */
   metrics?: Metrics;
+  /** The bot in webhook mode: updates arrive at `path`, carrying Telegram's secret token. */
+  telegramWebhook?: { path: string; secretToken: string; handler: RequestHandler };
   /** Whether Temporal answers now; `/readyz` reports it. */
   isTemporalReachable: () => Promise<boolean>;
 }
@@ -38,6 +41,19 @@ export function createIngressApp(deps: IngressDeps): express.Express {
       webhookRoute(routeDeps)(req, res).catch(next);
     },
   );
+  const telegram = deps.telegramWebhook;
+  if (telegram) {
+    app.post(
+      telegram.path,
+      (req, res, next) => {
+        const token = req.get('X-Telegram-Bot-Api-Secret-Token') ?? '';
+        if (constantTimeEqual(token, telegram.secretToken)) return next();
+        res.status(401).json({ ok: false, error: 'wrong secret token' });
+      },
+      express.json({ limit: MAX_BODY_BYTES }),
+      telegram.handler,
+    );
+  }
   app.get('/healthz', (_req, res) => void res.json({ ok: true }));
   app.get('/metrics', (_req, res, next) => {
     if (!metrics) return void res.status(404).json({ ok: false, error: 'metrics are off' });

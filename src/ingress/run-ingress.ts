@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
 import path from 'node:path';
-import { createIngressApp } from './app.js';
+import { createIngressApp, type IngressDeps } from './app.js';
 import { ingressConnection } from './temporal-connection.js';
 import { FileSpool } from './spool.js';
 import { startSpoolRelay } from './spool-relay.js';
@@ -18,7 +18,12 @@ export const START_DEADLINE_MS = 5000;
  * connection is lazy): webhooks are then spooled to DATA_DIR/spool and answered 202, and
  * the relay starts their workflows once Temporal is back; `/readyz` reports both.
  */
-export async function runIngress(config: Config, logger: Logger, metrics = new Metrics()): Promise<void> {
+export async function runIngress(
+  config: Config,
+  logger: Logger,
+  metrics = new Metrics(),
+  telegramWebhook?: IngressDeps['telegramWebhook'],
+): Promise<void> {
   const connection = ingressConnection(config.temporal.address);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS };
@@ -33,6 +38,7 @@ export async function runIngress(config: Config, logger: Logger, metrics = new M
     spool,
     logger,
     metrics,
+    telegramWebhook,
     isTemporalReachable: () => temporalReachable(client),
   });
   const server: Server = await new Promise((resolve) => {

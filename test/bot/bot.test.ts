@@ -3,7 +3,10 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Bot } from 'grammy';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProbeActivities } from '../../src/activities/probes/probe-activities.js';
+import { webhookCallback } from 'grammy';
 import { createBot } from '../../src/bot/create-bot.js';
+import { botTexts } from '../../src/bot/texts.js';
+import { startIngress } from '../helpers/ingress.js';
 import type { BotDeps } from '../../src/bot/deps.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { branchSyncWorkflowId, syncStatusQuery } from '../../src/workflows/branch-sync-types.js';
@@ -189,6 +192,60 @@ describe('the Telegram bot, end to end', () => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       expect(telegram.sent.length).toBe(sentBefore);
       expect(logs.lines.some((line) => line.includes(`"userId":${STRANGER}`))).toBe(true);
+    });
+  });
+
+  describe('in webhook mode, behind the ingress', () => {
+    it('answers updates posted with the secret token, and refuses a wrong one', async () => {
+      const secret = 'telegram-webhook-secret-0123456789';
+      const bot = createBot({
+        token: TOKEN,
+        apiRoot: telegram.apiRoot,
+        adminIds: [ADMIN],
+        client: env.client,
+        taskQueue: service.taskQueue,
+        branches: BRANCHES,
+        timeZone: 'Asia/Tbilisi',
+        webhookUrls: [],
+        logger: logs.logger,
+      });
+      const ingress = await startIngress({
+        client: env.client,
+        taskQueue: service.taskQueue,
+        webhookSecrets: {},
+        logger: logs.logger,
+        telegramWebhook: {
+          path: `/telegram/${secret}`,
+          secretToken: secret,
+          handler: webhookCallback(bot, 'express'),
+        },
+      });
+      try {
+        const update = (id: number) =>
+          JSON.stringify({
+            update_id: id,
+            message: {
+              message_id: id,
+              date: Math.floor(Date.now() / 1000),
+              chat: { id: ADMIN, type: 'private', first_name: 'Оператор' },
+              from: { id: ADMIN, is_bot: false, first_name: 'Оператор' },
+              text: '/help',
+              entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+            },
+          });
+        const wrong = await ingress.post(`/telegram/${secret}`, update(900), {
+          'X-Telegram-Bot-Api-Secret-Token': 'not-the-secret',
+        });
+        expect(wrong.status).toBe(401);
+        const before = telegram.sent.length;
+        const right = await ingress.post(`/telegram/${secret}`, update(901), {
+          'X-Telegram-Bot-Api-Secret-Token': secret,
+        });
+        expect(right.status).toBe(200);
+        expect(telegram.sent.slice(before).map((m) => m.body.text)).toEqual([botTexts.help]);
+      } finally {
+        await ingress.close();
+      }
     });
   });
 

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
-import { createIngressApp } from '../../src/ingress/app.js';
+import { createIngressApp, type IngressDeps } from '../../src/ingress/app.js';
 import { temporalReachable } from '../../src/ingress/run-ingress.js';
 import type { Spool } from '../../src/ingress/spool.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
@@ -16,6 +16,7 @@ export async function startIngress(options: {
   deadlineMs?: number;
   spool?: Spool;
   metrics?: Metrics;
+  telegramWebhook?: IngressDeps['telegramWebhook'];
 }) {
   const app = createIngressApp({
     webhookSecrets: options.webhookSecrets,
@@ -24,6 +25,7 @@ export async function startIngress(options: {
     logger: options.logger,
     spool: options.spool,
     metrics: options.metrics,
+    telegramWebhook: options.telegramWebhook,
     isTemporalReachable: () => temporalReachable(options.client),
   });
   const server: Server = await new Promise((resolve) => {
