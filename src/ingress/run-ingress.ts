@@ -3,10 +3,9 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
-import path from 'node:path';
 import { createIngressApp, type IngressDeps } from './app.js';
 import { ingressConnection } from './temporal-connection.js';
-import { FileSpool } from './spool.js';
+import { openSpool } from './open-spool.js';
 import { startSpoolRelay } from './spool-relay.js';
 import { webhookUrls } from './webhook-urls.js';
 
@@ -15,8 +14,9 @@ export const START_DEADLINE_MS = 5000;
 
 /**
  * Serves the ingress until SIGINT/SIGTERM. It starts even while Temporal is down (the
- * connection is lazy): webhooks are then spooled to DATA_DIR/spool and answered 202, and
- * the relay starts their workflows once Temporal is back; `/readyz` reports both.
+ * connection is lazy): webhooks are then spooled (Postgres `webhook_inbox`, or a file in
+ * DATA_DIR/spool) and answered 202, and the relay starts their workflows once Temporal is
+ * back; `/readyz` reports both.
  */
 export async function runIngress(
   config: Config,
@@ -27,9 +27,7 @@ export async function runIngress(
   const connection = ingressConnection(config.temporal.address);
   const client = new Client({ connection, namespace: config.temporal.namespace });
   const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS };
-  const spool = await FileSpool.open(path.join(config.database.dataDir, 'spool'));
-  if (spool.depth() > 0)
-    logger.warn({ depth: spool.depth() }, 'spool: webhooks waiting from before; relaying');
+  const { spool, close: closeSpool } = await openSpool(config.database);
   const relay = startSpoolRelay({ spool, starter, logger });
   const app = createIngressApp({
     webhookSecrets: config.rentprog.webhookSecrets,
@@ -54,6 +52,7 @@ export async function runIngress(
   // Stop taking webhooks, let the ones in flight finish, then stop relaying.
   await new Promise((resolve) => server.close(resolve));
   await relay.stop();
+  await closeSpool();
   await connection.close();
   logger.info('ingress stopped');
 }

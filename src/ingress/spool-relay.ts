@@ -23,7 +23,7 @@ export function startSpoolRelay(deps: {
   let draining: Promise<void> = Promise.resolve();
 
   const drain = async () => {
-    for (const entry of deps.spool.pending()) {
+    for (const entry of await deps.spool.pending()) {
       if (stopped) return;
       try {
         const result =
@@ -41,9 +41,13 @@ export function startSpoolRelay(deps: {
   };
   const tick = () => {
     if (stopped) return;
-    draining = (deps.spool.depth() > 0 ? drain() : Promise.resolve()).finally(() => {
-      if (!stopped) timer = setTimeout(tick, deps.intervalMs ?? 1000);
-    });
+    draining = drain()
+      .catch((err: unknown) =>
+        deps.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'spool: cannot read'),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, deps.intervalMs ?? 1000);
+      });
   };
   tick();
   return {

@@ -13,9 +13,10 @@ export type SpooledEntry = SpoolEntry & { seq: number };
 export interface Spool {
   /** Resolves only once the entry is on disk; rejects if it cannot be written. */
   append(entry: SpoolEntry): Promise<void>;
-  /** Entries not yet acknowledged, in arrival order. */
-  pending(): SpooledEntry[];
+  /** Entries not yet acknowledged, oldest first (at most `limit`). */
+  pending(limit?: number): Promise<SpooledEntry[]>;
   ack(seq: number): Promise<void>;
+  /** Entries waiting, as of the last write or read. */
   depth(): number;
 }
 
@@ -58,8 +59,8 @@ export class FileSpool implements Spool {
     });
   }
 
-  pending(): SpooledEntry[] {
-    return [...this.entries];
+  pending(limit = 100): Promise<SpooledEntry[]> {
+    return Promise.resolve(this.entries.slice(0, limit));
   }
 
   ack(seq: number): Promise<void> {

@@ -117,6 +117,18 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX sync_runs_branch_started ON sync_runs (branch, started_at DESC);
     `,
   },
+  {
+    version: 2,
+    name: 'webhook inbox (outage spool)',
+    sql: `
+      CREATE TABLE webhook_inbox (
+        seq        bigserial   PRIMARY KEY,
+        kind       text        NOT NULL CHECK (kind IN ('event', 'quarantine')),
+        input      jsonb       NOT NULL,
+        spooled_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same for every process running migrations.

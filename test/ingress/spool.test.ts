@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { ensureTemporalCli } from '../../src/cli/temporal-cli.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
-import { FileSpool } from '../../src/ingress/spool.js';
+import { PostgresSpool } from '../../src/ingress/postgres-spool.js';
+import { FileSpool, type Spool } from '../../src/ingress/spool.js';
 import { startSpoolRelay } from '../../src/ingress/spool-relay.js';
 import { ingressConnection } from '../../src/ingress/temporal-connection.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
@@ -30,156 +31,166 @@ async function freePort(): Promise<number> {
 
 type Answer = { ok: boolean; spooled?: boolean; workflowId?: string; eventId?: string };
 
-describe('outage spool: nothing is lost while Temporal is away', () => {
-  const secret = 'spool-test-secret-value';
-  const keys = companyTokens();
-  const taskQueue = uniqueTaskQueue('spool');
-  const logs = captureLogs();
-  let dir: string;
-  let port: number;
-  let connection: Connection;
-  let spool: FileSpool;
-  let relay: ReturnType<typeof startSpoolRelay>;
-  let ingress: Awaited<ReturnType<typeof startIngress>>;
-  let database: TestDatabase;
-  let sim: Simulator;
-  let server: TestWorkflowEnvironment | undefined;
+describe.each(['file', 'database'] as const)(
+  'outage spool in a %s: nothing is lost while Temporal is away',
+  (kind) => {
+    const secret = 'spool-test-secret-value';
+    const keys = companyTokens();
+    const taskQueue = uniqueTaskQueue('spool');
+    const logs = captureLogs();
+    let dir: string;
+    let port: number;
+    let connection: Connection;
+    let spool: Spool;
+    let relay: ReturnType<typeof startSpoolRelay>;
+    let ingress: Awaited<ReturnType<typeof startIngress>>;
+    let database: TestDatabase;
+    let sim: Simulator;
+    let server: TestWorkflowEnvironment | undefined;
 
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
-    port = await freePort();
-    database = await createTestDatabase();
-    sim = await startSimulator(keys);
-    connection = ingressConnection(`127.0.0.1:${port}`);
-    const client = new Client({ connection });
-    spool = await FileSpool.open(dir);
-    const starter = { client, taskQueue, deadlineMs: 1000 };
-    relay = startSpoolRelay({ spool, starter, logger: logs.logger, intervalMs: 200 });
-    ingress = await startIngress({
-      client,
-      taskQueue,
-      webhookSecrets: { tbilisi: [secret] },
-      logger: logs.logger,
-      deadlineMs: 1000,
-      spool,
+    beforeAll(async () => {
+      dir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
+      port = await freePort();
+      database = await createTestDatabase();
+      sim = await startSimulator(keys);
+      connection = ingressConnection(`127.0.0.1:${port}`);
+      const client = new Client({ connection });
+      spool = kind === 'file' ? await FileSpool.open(dir) : new PostgresSpool(database.db);
+      const starter = { client, taskQueue, deadlineMs: 1000 };
+      relay = startSpoolRelay({ spool, starter, logger: logs.logger, intervalMs: 200 });
+      ingress = await startIngress({
+        client,
+        taskQueue,
+        webhookSecrets: { tbilisi: [secret] },
+        logger: logs.logger,
+        deadlineMs: 1000,
+        spool,
+      });
     });
-  });
-  afterAll(async () => {
-    await relay?.stop();
-    await ingress?.close();
-    await connection?.close();
-    await server?.teardown();
-    await sim?.stop();
-    await database?.drop();
-    await rm(dir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await relay?.stop();
+      await ingress?.close();
+      await connection?.close();
+      await server?.teardown();
+      await sim?.stop();
+      await database?.drop();
+      await rm(dir, { recursive: true, force: true });
+    });
 
-  it('answers 202 spooled while Temporal is down, then relays each event into exactly one workflow', async () => {
-    const [a, b] = sim.branch('tbilisi').list('booking', 0, 2);
-    const first = webhookBody('booking_update', { state: ['Новая', 'Подтверждена'], id: a!.id });
-    const second = webhookBody(
-      'booking_update',
-      { state: ['Новая', 'Отмена'], id: b!.id },
-      { format: 'json-string' },
-    );
-    const answers: Answer[] = [];
-    for (const body of [first, first, second]) {
-      const response = await ingress.post(`/webhooks/rentprog/tbilisi?t=${secret}`, body);
-      expect(response.status).toBe(202);
-      answers.push((await response.json()) as Answer);
-    }
-    expect(answers.every((a) => a.ok && a.spooled)).toBe(true);
-    expect(answers[1]!.workflowId).toBe(answers[0]!.workflowId);
-    expect(spool.depth()).toBe(3);
-    const ready = await fetch(`${ingress.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ temporal: false, spoolDepth: 3 });
-
-    // Temporal comes back at the same address, with a worker.
-    server = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'existing-path', path: await ensureTemporalCli() },
-        port,
-        searchAttributes: SEARCH_ATTRIBUTES,
-      },
-    });
-    const workers = await createWorkers({
-      connection: server.nativeConnection,
-      temporal: { address: '', namespace: 'default', taskQueue },
-      branches: ['tbilisi'],
-      maxRequestsPerMinute: 6000,
-      workflowBundle: workflowBundle(),
-      activities: createActivities({ db: database.db, rentprog: clientFor(sim, keys) }),
-    });
-    const running = Promise.all(workers.map((w) => w.run()));
-    try {
-      for (let i = 0; i < 300 && spool.depth() > 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(spool.depth()).toBe(0);
-      for (const id of [answers[0]!.workflowId!, answers[2]!.workflowId!]) {
-        await server.client.workflow.getHandle(id).result();
+    it('answers 202 spooled while Temporal is down, then relays each event into exactly one workflow', async () => {
+      const [a, b] = sim.branch('tbilisi').list('booking', 0, 2);
+      const first = webhookBody('booking_update', { state: ['Новая', 'Подтверждена'], id: a!.id });
+      const second = webhookBody(
+        'booking_update',
+        { state: ['Новая', 'Отмена'], id: b!.id },
+        { format: 'json-string' },
+      );
+      const answers: Answer[] = [];
+      for (const body of [first, first, second]) {
+        const response = await ingress.post(`/webhooks/rentprog/tbilisi?t=${secret}`, body);
+        expect(response.status).toBe(202);
+        answers.push((await response.json()) as Answer);
       }
-    } finally {
-      for (const worker of workers) worker.shutdown();
-      await running;
-    }
-    const events = await database.db.query<{ event_id: string; status: string; attempts: number }>(
-      'SELECT event_id, status, attempts FROM webhook_events ORDER BY event_id',
-    );
-    expect(events).toHaveLength(2);
-    expect(events.every((e) => e.status === 'processed' && e.attempts === 1)).toBe(true);
-    expect(new Set(events.map((e) => e.event_id))).toEqual(
-      new Set([answers[0]!.eventId, answers[2]!.eventId]),
-    );
-    // A restarted spool has nothing left to replay.
-    expect((await FileSpool.open(dir)).depth()).toBe(0);
-  });
+      expect(answers.every((a) => a.ok && a.spooled)).toBe(true);
+      expect(answers[1]!.workflowId).toBe(answers[0]!.workflowId);
+      expect(spool.depth()).toBe(3);
+      const ready = await fetch(`${ingress.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ temporal: false, spoolDepth: 3 });
 
-  it('keeps spooled webhooks across a restart of the ingress', async () => {
-    const other = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
-    try {
-      const before = await FileSpool.open(other);
-      await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e1' } as never });
-      await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e2' } as never });
-      await before.ack(1);
-      const after = await FileSpool.open(other);
-      expect(after.pending().map((e) => [e.seq, (e.input as { eventId: string }).eventId])).toEqual([
-        [2, 'e2'],
-      ]);
-    } finally {
-      await rm(other, { recursive: true, force: true });
-    }
-  });
-
-  it('answers 503 when neither Temporal nor the spool can hold the webhook', async () => {
-    const broken = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
-    const deadSpool = await FileSpool.open(broken);
-    // The spool's directory is replaced by a file: every append now fails.
-    await rm(broken, { recursive: true, force: true });
-    await writeFile(broken, 'not a directory');
-    const down = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-    const client = new Client({ connection: down });
-    const { createIngressApp } = await import('../../src/ingress/app.js');
-    const app = createIngressApp({
-      webhookSecrets: { tbilisi: [secret] },
-      signatureHeader: 'X-Rentprog-Signature',
-      starter: { client, taskQueue, deadlineMs: 500 },
-      spool: deadSpool,
-      logger: logs.logger,
-      isTemporalReachable: () => Promise.resolve(false),
+      // Temporal comes back at the same address, with a worker.
+      server = await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: await ensureTemporalCli() },
+          port,
+          searchAttributes: SEARCH_ATTRIBUTES,
+        },
+      });
+      const workers = await createWorkers({
+        connection: server.nativeConnection,
+        temporal: { address: '', namespace: 'default', taskQueue },
+        branches: ['tbilisi'],
+        maxRequestsPerMinute: 6000,
+        workflowBundle: workflowBundle(),
+        activities: createActivities({ db: database.db, rentprog: clientFor(sim, keys) }),
+      });
+      const running = Promise.all(workers.map((w) => w.run()));
+      try {
+        for (let i = 0; i < 300 && spool.depth() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+        expect(spool.depth()).toBe(0);
+        for (const id of [answers[0]!.workflowId!, answers[2]!.workflowId!]) {
+          await server.client.workflow.getHandle(id).result();
+        }
+      } finally {
+        for (const worker of workers) worker.shutdown();
+        await running;
+      }
+      const events = await database.db.query<{ event_id: string; status: string; attempts: number }>(
+        'SELECT event_id, status, attempts FROM webhook_events ORDER BY event_id',
+      );
+      expect(events).toHaveLength(2);
+      expect(events.every((e) => e.status === 'processed' && e.attempts === 1)).toBe(true);
+      expect(new Set(events.map((e) => e.event_id))).toEqual(
+        new Set([answers[0]!.eventId, answers[2]!.eventId]),
+      );
+      // A restarted spool has nothing left to replay.
+      const reopened = kind === 'file' ? await FileSpool.open(dir) : new PostgresSpool(database.db);
+      expect(await reopened.pending()).toEqual([]);
     });
-    const listening = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => listening.once('listening', resolve));
-    try {
-      const url = `http://127.0.0.1:${(listening.address() as net.AddressInfo).port}`;
-      const body = webhookBody('booking_update', { state: ['a', 'b'], id: 1 });
-      const response = await fetch(`${url}/webhooks/rentprog/tbilisi?t=${secret}`, { method: 'POST', body });
-      expect(response.status).toBe(503);
-      expect(response.headers.get('retry-after')).toBe('5');
-    } finally {
-      listening.closeAllConnections();
-      await new Promise((resolve) => listening.close(resolve));
-      await down.close();
-      await rm(broken, { force: true });
-    }
-  });
-});
+
+    it.runIf(kind === 'file')('keeps spooled webhooks across a restart of the ingress', async () => {
+      const other = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
+      try {
+        const before = await FileSpool.open(other);
+        await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e1' } as never });
+        await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e2' } as never });
+        await before.ack(1);
+        const after = await FileSpool.open(other);
+        expect((await after.pending()).map((e) => [e.seq, (e.input as { eventId: string }).eventId])).toEqual(
+          [[2, 'e2']],
+        );
+      } finally {
+        await rm(other, { recursive: true, force: true });
+      }
+    });
+
+    it.runIf(kind === 'file')(
+      'answers 503 when neither Temporal nor the spool can hold the webhook',
+      async () => {
+        const broken = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
+        const deadSpool = await FileSpool.open(broken);
+        // The spool's directory is replaced by a file: every append now fails.
+        await rm(broken, { recursive: true, force: true });
+        await writeFile(broken, 'not a directory');
+        const down = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+        const client = new Client({ connection: down });
+        const { createIngressApp } = await import('../../src/ingress/app.js');
+        const app = createIngressApp({
+          webhookSecrets: { tbilisi: [secret] },
+          signatureHeader: 'X-Rentprog-Signature',
+          starter: { client, taskQueue, deadlineMs: 500 },
+          spool: deadSpool,
+          logger: logs.logger,
+          isTemporalReachable: () => Promise.resolve(false),
+        });
+        const listening = app.listen(0, '127.0.0.1');
+        await new Promise((resolve) => listening.once('listening', resolve));
+        try {
+          const url = `http://127.0.0.1:${(listening.address() as net.AddressInfo).port}`;
+          const body = webhookBody('booking_update', { state: ['a', 'b'], id: 1 });
+          const response = await fetch(`${url}/webhooks/rentprog/tbilisi?t=${secret}`, {
+            method: 'POST',
+            body,
+          });
+          expect(response.status).toBe(503);
+          expect(response.headers.get('retry-after')).toBe('5');
+        } finally {
+          listening.closeAllConnections();
+          await new Promise((resolve) => listening.close(resolve));
+          await down.close();
+          await rm(broken, { force: true });
+        }
+      },
+    );
+  },
+);
