@@ -1,17 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createActivities } from '../activities/index.js';
 import { createBot } from '../bot/create-bot.js';
 import { loadConfig } from '../config/load-config.js';
-import { createIngressApp } from '../ingress/app.js';
 import { createLogger } from '../ingress/logger.js';
-import { FileSpool } from '../ingress/spool.js';
-import { startSpoolRelay } from '../ingress/spool-relay.js';
-import { temporalReachable } from '../ingress/run-ingress.js';
+import { serveIngress } from '../ingress/serve-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import { Simulator } from '../simulator/simulator.js';
@@ -85,22 +80,14 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
   const running = Promise.all(workers.map((w) => w.run()));
 
   const outcomes: { status: number; duplicate?: boolean }[] = [];
-  const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: 5000 };
-  const spool = await FileSpool.open(path.join(dataDir, 'spool'));
-  const relay = startSpoolRelay({ spool, starter, logger });
-  const app = createIngressApp({
-    webhookSecrets: config.rentprog.webhookSecrets,
-    signatureHeader: config.rentprog.signatureHeader,
-    starter,
-    spool,
+  const ingress = await serveIngress({
+    config,
+    client,
     logger,
-    isTemporalReachable: () => temporalReachable(client),
+    host: '127.0.0.1',
     observe: (outcome) => outcomes.push(outcome),
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(config.http.port, '127.0.0.1', () => resolve(listening));
-  });
-  const ingressUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const ingressUrl = ingress.url;
   for (const branch of DEMO_BRANCHES) {
     sim.setWebhookUrl(branch, `${ingressUrl}/webhooks/rentprog/${branch}?t=${secrets[branch]}`);
   }
@@ -155,8 +142,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     }
   } finally {
     await bot?.stop();
-    await new Promise((resolve) => server.close(resolve));
-    await relay.stop();
+    await ingress.stop();
     for (const worker of workers) worker.shutdown();
     await running;
     await nativeConnection.close();

@@ -1,16 +1,11 @@
 import { Client } from '@temporalio/client';
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
-import { createIngressApp, type IngressDeps } from './app.js';
+import type { IngressDeps } from './app.js';
+import { serveIngress } from './serve-ingress.js';
 import { ingressConnection } from './temporal-connection.js';
-import { openSpool } from './open-spool.js';
-import { startSpoolRelay } from './spool-relay.js';
 import { webhookUrls } from './webhook-urls.js';
-
-/** How long a webhook waits for Temporal to accept its workflow before 503. */
-export const START_DEADLINE_MS = 5000;
 
 /**
  * Serves the ingress until SIGINT/SIGTERM. It starts even while Temporal is down (the
@@ -26,22 +21,7 @@ export async function runIngress(
 ): Promise<void> {
   const connection = ingressConnection(config.temporal.address);
   const client = new Client({ connection, namespace: config.temporal.namespace });
-  const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS };
-  const { spool, close: closeSpool } = await openSpool(config.database);
-  const relay = startSpoolRelay({ spool, starter, logger });
-  const app = createIngressApp({
-    webhookSecrets: config.rentprog.webhookSecrets,
-    signatureHeader: config.rentprog.signatureHeader,
-    starter,
-    spool,
-    logger,
-    metrics,
-    telegramWebhook,
-    isTemporalReachable: () => temporalReachable(client),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(config.http.port, () => resolve(listening));
-  });
+  const ingress = await serveIngress({ config, client, logger, metrics, telegramWebhook });
   logger.info({ port: config.http.port }, 'ingress listening');
   for (const { branch, url } of webhookUrls(config)) logger.info({ branch, url }, 'webhook URL');
 
@@ -49,19 +29,7 @@ export async function runIngress(
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
-  // Stop taking webhooks, let the ones in flight finish, then stop relaying.
-  await new Promise((resolve) => server.close(resolve));
-  await relay.stop();
-  await closeSpool();
+  await ingress.stop();
   await connection.close();
   logger.info('ingress stopped');
-}
-
-export async function temporalReachable(client: Client): Promise<boolean> {
-  try {
-    await client.withDeadline(Date.now() + 2000, () => client.connection.workflowService.getSystemInfo({}));
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { createIngressApp, type IngressDeps } from '../../src/ingress/app.js';
-import { temporalReachable } from '../../src/ingress/run-ingress.js';
+import { temporalReachable } from '../../src/ingress/serve-ingress.js';
 import type { Spool } from '../../src/ingress/spool.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 
