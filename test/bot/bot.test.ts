@@ -57,9 +57,10 @@ describe('the Telegram bot, end to end', () => {
     for (const secret of [TOKEN, ...Object.values(keys)]) expect(everything).not.toContain(secret);
   });
 
-  function startBot(overrides: Partial<BotDeps> = {}) {
+  /** The bot as the service builds it, pointed at the fake Bot API and this file's service. */
+  function botDeps(overrides: Partial<BotDeps> = {}): BotDeps {
     const probes = createProbeActivities({ db: database.db, rentprog: clientFor(sim, keys) });
-    const bot = createBot({
+    return {
       token: TOKEN,
       apiRoot: telegram.apiRoot,
       adminIds: [ADMIN],
@@ -74,7 +75,11 @@ describe('the Telegram bot, end to end', () => {
       probeDirectly: (spec) => probes.runProbe(spec),
       logger: logs.logger,
       ...overrides,
-    });
+    };
+  }
+
+  function startBot(overrides: Partial<BotDeps> = {}) {
+    const bot = createBot(botDeps(overrides));
     bots.push(bot);
     void bot.start();
     return bot;
@@ -198,17 +203,7 @@ describe('the Telegram bot, end to end', () => {
   describe('in webhook mode, behind the ingress', () => {
     it('answers updates posted with the secret token, and refuses a wrong one', async () => {
       const secret = 'telegram-webhook-secret-0123456789';
-      const bot = createBot({
-        token: TOKEN,
-        apiRoot: telegram.apiRoot,
-        adminIds: [ADMIN],
-        client: env.client,
-        taskQueue: service.taskQueue,
-        branches: BRANCHES,
-        timeZone: 'Asia/Tbilisi',
-        webhookUrls: [],
-        logger: logs.logger,
-      });
+      const bot = createBot(botDeps());
       const ingress = await startIngress({
         client: env.client,
         taskQueue: service.taskQueue,

@@ -137,60 +137,63 @@ describe.each(['file', 'database'] as const)(
       const reopened = kind === 'file' ? await FileSpool.open(dir) : new PostgresSpool(database.db);
       expect(await reopened.pending()).toEqual([]);
     });
-
-    it.runIf(kind === 'file')('keeps spooled webhooks across a restart of the ingress', async () => {
-      const other = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
-      try {
-        const before = await FileSpool.open(other);
-        await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e1' } as never });
-        await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e2' } as never });
-        await before.ack(1);
-        const after = await FileSpool.open(other);
-        expect((await after.pending()).map((e) => [e.seq, (e.input as { eventId: string }).eventId])).toEqual(
-          [[2, 'e2']],
-        );
-      } finally {
-        await rm(other, { recursive: true, force: true });
-      }
-    });
-
-    it.runIf(kind === 'file')(
-      'answers 503 when neither Temporal nor the spool can hold the webhook',
-      async () => {
-        const broken = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
-        const deadSpool = await FileSpool.open(broken);
-        // The spool's directory is replaced by a file: every append now fails.
-        await rm(broken, { recursive: true, force: true });
-        await writeFile(broken, 'not a directory');
-        const down = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
-        const client = new Client({ connection: down });
-        const { createIngressApp } = await import('../../src/ingress/app.js');
-        const app = createIngressApp({
-          webhookSecrets: { tbilisi: [secret] },
-          signatureHeader: 'X-Rentprog-Signature',
-          starter: { client, taskQueue, deadlineMs: 500 },
-          spool: deadSpool,
-          logger: logs.logger,
-          isTemporalReachable: () => Promise.resolve(false),
-        });
-        const listening = app.listen(0, '127.0.0.1');
-        await new Promise((resolve) => listening.once('listening', resolve));
-        try {
-          const url = `http://127.0.0.1:${(listening.address() as net.AddressInfo).port}`;
-          const body = webhookBody('booking_update', { state: ['a', 'b'], id: 1 });
-          const response = await fetch(`${url}/webhooks/rentprog/tbilisi?t=${secret}`, {
-            method: 'POST',
-            body,
-          });
-          expect(response.status).toBe(503);
-          expect(response.headers.get('retry-after')).toBe('5');
-        } finally {
-          listening.closeAllConnections();
-          await new Promise((resolve) => listening.close(resolve));
-          await down.close();
-          await rm(broken, { force: true });
-        }
-      },
-    );
   },
 );
+
+describe('the file spool', () => {
+  const secret = 'spool-test-secret-value';
+  const taskQueue = uniqueTaskQueue('spool-file');
+  const logs = captureLogs();
+
+  it('keeps spooled webhooks across a restart of the ingress', async () => {
+    const other = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
+    try {
+      const before = await FileSpool.open(other);
+      await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e1' } as never });
+      await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e2' } as never });
+      await before.ack(1);
+      const after = await FileSpool.open(other);
+      expect((await after.pending()).map((e) => [e.seq, (e.input as { eventId: string }).eventId])).toEqual([
+        [2, 'e2'],
+      ]);
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+
+  it('answers 503 when neither Temporal nor the spool can hold the webhook', async () => {
+    const broken = await mkdtemp(path.join(os.tmpdir(), 'rentprog-spool-'));
+    const deadSpool = await FileSpool.open(broken);
+    // The spool's directory is replaced by a file: every append now fails.
+    await rm(broken, { recursive: true, force: true });
+    await writeFile(broken, 'not a directory');
+    const down = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
+    const client = new Client({ connection: down });
+    const { createIngressApp } = await import('../../src/ingress/app.js');
+    const app = createIngressApp({
+      webhookSecrets: { tbilisi: [secret] },
+      signatureHeader: 'X-Rentprog-Signature',
+      starter: { client, taskQueue, deadlineMs: 500 },
+      spool: deadSpool,
+      logger: logs.logger,
+      isTemporalReachable: () => Promise.resolve(false),
+    });
+    const listening = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => listening.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(listening.address() as net.AddressInfo).port}`;
+      const body = webhookBody('booking_update', { state: ['a', 'b'], id: 1 });
+      const response = await fetch(`${url}/webhooks/rentprog/tbilisi?t=${secret}`, {
+        method: 'POST',
+        body,
+      });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+    } finally {
+      listening.closeAllConnections();
+      await new Promise((resolve) => listening.close(resolve));
+      await down.close();
+      await rm(broken, { force: true });
+    }
+  });
+});
