@@ -2,9 +2,13 @@ import express, { type NextFunction, type Request, type RequestHandler, type Res
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
 import { constantTimeEqual } from './constant-time.js';
+import { type EventSink, type Starter, temporalSink } from './start-workflows.js';
 import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
-export interface IngressDeps extends WebhookRouteDeps {
+export interface IngressDeps extends Omit<WebhookRouteDeps, 'sink'> {
+  starter: Starter;
+  /** Replaces Temporal as the destination of accepted webhooks (benchmark baselines only). */
+  sink?: EventSink;
   logger: Logger;
   /** Served at `/metrics`; webhook outcomes are counted into it. */
   metrics?: Metrics;
@@ -23,6 +27,7 @@ export function createIngressApp(deps: IngressDeps): express.Express {
   const known = new Set(Object.keys(deps.webhookSecrets));
   const routeDeps: WebhookRouteDeps = {
     ...deps,
+    sink: deps.sink ?? temporalSink(deps.starter),
     observe: (outcome) => {
       // Unknown branch names are whatever a caller typed: keep them out of metric labels.
       metrics?.webhook({ ...outcome, branch: known.has(outcome.branch) ? outcome.branch : 'unknown' });

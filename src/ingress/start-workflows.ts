@@ -65,6 +65,17 @@ export function startQuarantineWorkflow(starter: Starter, input: QuarantineInput
   );
 }
 
+/** Where an accepted webhook goes: Temporal in the service, an in-memory queue in a benchmark baseline. */
+export interface EventSink {
+  startEvent(event: RentProgEvent): Promise<StartResult>;
+  startQuarantine(input: QuarantineInput): Promise<StartResult>;
+}
+
+export const temporalSink = (starter: Starter): EventSink => ({
+  startEvent: (event) => startEventWorkflow(starter, event),
+  startQuarantine: (input) => startQuarantineWorkflow(starter, input),
+});
+
 async function startOnce(
   starter: Starter,
   workflowId: string,

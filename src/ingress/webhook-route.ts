@@ -8,9 +8,7 @@ import type { RentProgEvent } from '../rentprog/webhook-event.js';
 import {
   eventWorkflowId,
   quarantineWorkflowId,
-  type Starter,
-  startEventWorkflow,
-  startQuarantineWorkflow,
+  type EventSink,
   TemporalUnavailableError,
 } from './start-workflows.js';
 import type { Spool, SpoolEntry } from './spool.js';
@@ -29,7 +27,7 @@ export interface WebhookRouteDeps {
   /** Accepted secrets per branch; a branch absent here does not exist. */
   webhookSecrets: Record<string, string[]>;
   signatureHeader: string;
-  starter: Starter;
+  sink: EventSink;
   logger: Logger;
   observe?: (outcome: WebhookOutcome) => void;
   /** Where webhooks wait while Temporal is away; without one they are answered 503. */
@@ -100,8 +98,8 @@ export function webhookRoute(deps: WebhookRouteDeps) {
     try {
       const result =
         entry.kind === 'event'
-          ? await startEventWorkflow(deps.starter, entry.input)
-          : await startQuarantineWorkflow(deps.starter, entry.input);
+          ? await deps.sink.startEvent(entry.input)
+          : await deps.sink.startQuarantine(entry.input);
       started = { ...result, spooled: false };
     } catch (err) {
       if (!(err instanceof TemporalUnavailableError)) throw err;

@@ -1,0 +1,180 @@
+/**
+ * Ingress benchmarks, each with its baseline from the same run on the same dev server:
+ *  1. ACK latency and rate of the durable ingress (ACK after Temporal accepted the start) at
+ *     fixed rates and at max, against the same route with the start replaced by an in-memory
+ *     push (the original system's non-durable ACK), and against a bare Temporal client
+ *     starting the same workflows as fast as it can (the engine's own limit here);
+ *  2. a duplicate storm: 10,000 webhooks, half of them repeats.
+ * Prints JSON lines; `bench/run.ts` turns them into bench/results.md.
+ *   npx tsx bench/ingress.ts [seconds=20]
+ */
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { ensureTemporalCli } from '../src/cli/temporal-cli.js';
+import { createIngressApp } from '../src/ingress/app.js';
+import type { EventSink } from '../src/ingress/start-workflows.js';
+import type { RentProgEvent } from '../src/rentprog/webhook-event.js';
+import { webhookBody } from '../src/simulator/webhook-sender.js';
+import {
+  BRANCH_SEARCH_ATTRIBUTE,
+  EVENT_SEARCH_ATTRIBUTE,
+  SEARCH_ATTRIBUTES,
+} from '../src/workflows/search-attributes.js';
+
+const seconds = Number(process.argv[2] ?? 20);
+const RATES = [100, 300, 500, 1000, 0];
+const secret = randomBytes(12).toString('hex');
+let offset = 0;
+
+async function main() {
+  process.env.TEMPORAL_VERSION_CHECK_DISABLED = '1';
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: await ensureTemporalCli() },
+      searchAttributes: SEARCH_ATTRIBUTES,
+    },
+  });
+  const logger = pino({ level: 'silent' });
+  const memory: RentProgEvent[] = [];
+  const inMemory: EventSink = {
+    startEvent: (event) => {
+      memory.push(event);
+      return Promise.resolve({ workflowId: `memory:${event.eventId}`, duplicate: false });
+    },
+    startQuarantine: () => Promise.resolve({ workflowId: 'memory:quarantine', duplicate: false }),
+  };
+  const serve = async (sink?: EventSink) => {
+    const app = createIngressApp({
+      webhookSecrets: { tbilisi: [secret] },
+      signatureHeader: 'X-Rentprog-Signature',
+      starter: { client: env.client, taskQueue: 'bench-no-worker', deadlineMs: 5000 },
+      sink,
+      logger,
+      isTemporalReachable: () => Promise.resolve(true),
+    });
+    const server: Server = await new Promise((resolve) => {
+      const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    });
+    return {
+      server,
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/rentprog/tbilisi?t=${secret}`,
+    };
+  };
+
+  for (const [variant, sink] of [
+    ['durable', undefined],
+    ['in-memory', inMemory],
+  ] as const) {
+    const { server, url } = await serve(sink);
+    for (const rate of RATES) {
+      const result = await load(url, rate);
+      console.log(JSON.stringify({ bench: 'ack', variant, ...result }));
+    }
+    await new Promise((resolve) => server.close(resolve));
+  }
+  console.log(JSON.stringify({ bench: 'ack', variant: 'bare-client', ...(await bareClient(env)) }));
+  const durable = await serve();
+  console.log(JSON.stringify({ bench: 'duplicates', ...(await duplicateStorm(durable.url)) }));
+  await new Promise((resolve) => durable.server.close(resolve));
+  await env.teardown();
+}
+
+function load(url: string, rate: number): Promise<Record<string, number>> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'bench/load.ts', url, String(rate), String(seconds), String(offset)],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    offset += 1_000_000;
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve(JSON.parse(out) as Record<string, number>)
+        : reject(new Error(`load exited ${code}`)),
+    );
+  });
+}
+
+/** The engine's own ceiling: 64 concurrent starters, no HTTP, for the same time. */
+async function bareClient(env: TestWorkflowEnvironment) {
+  const latencies: number[] = [];
+  const deadline = Date.now() + seconds * 1000;
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (Date.now() < deadline) {
+        const id = `bare:${offset}:${n++}`;
+        const started = performance.now();
+        await env.client.workflow.start('rentprogEvent', {
+          workflowId: id,
+          taskQueue: 'bench-no-worker',
+          args: [{}],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: BRANCH_SEARCH_ATTRIBUTE, value: 'tbilisi' },
+            { key: EVENT_SEARCH_ATTRIBUTE, value: 'booking.updated' },
+          ],
+        });
+        latencies.push(performance.now() - started);
+      }
+    }),
+  );
+  offset += 1_000_000;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.floor(q * (latencies.length - 1))]!);
+  return {
+    rate: 0,
+    achieved: Math.round(latencies.length / seconds),
+    total: latencies.length,
+    p50: at(0.5),
+    p99: at(0.99),
+    max: at(1),
+  };
+}
+
+/** 10,000 webhooks, half of them repeats of earlier ones, 64 at a time. */
+async function duplicateStorm(url: string) {
+  const bodies = Array.from({ length: 5000 }, (_, i) =>
+    webhookBody('booking_update', { state: ['Новая', 'Отмена'], id: 500_000 + offset + i }),
+  );
+  const sends = [...bodies, ...bodies.map((_, i) => bodies[(i * 7919) % bodies.length]!)];
+  const counts = { accepted: 0, duplicate: 0, other: 0 };
+  const started = performance.now();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      while (next < sends.length) {
+        const body = sends[next++]!;
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        const answer = (await response.json()) as { duplicate?: boolean };
+        if (response.status !== 200) counts.other++;
+        else if (answer.duplicate) counts.duplicate++;
+        else counts.accepted++;
+      }
+    }),
+  );
+  return {
+    sent: sends.length,
+    workflowsStarted: counts.accepted,
+    duplicatesAnswered: counts.duplicate,
+    other: counts.other,
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+  };
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
