@@ -8,22 +8,18 @@
  * Prints JSON lines; `bench/run.ts` turns them into bench/results.md.
  *   npx tsx bench/ingress.ts [seconds=20]
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startBenchDevServer } from './dev-server.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { ensureTemporalCli } from '../src/cli/temporal-cli.js';
 import { createIngressApp } from '../src/ingress/app.js';
 import type { EventSink } from '../src/ingress/start-workflows.js';
 import type { RentProgEvent } from '../src/rentprog/webhook-event.js';
 import { webhookBody } from '../src/simulator/webhook-sender.js';
-import {
-  BRANCH_SEARCH_ATTRIBUTE,
-  EVENT_SEARCH_ATTRIBUTE,
-  SEARCH_ATTRIBUTES,
-} from '../src/workflows/search-attributes.js';
+import { BRANCH_SEARCH_ATTRIBUTE, EVENT_SEARCH_ATTRIBUTE } from '../src/workflows/search-attributes.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const RATES = [100, 300, 500, 1000, 0];
@@ -31,13 +27,7 @@ const secret = randomBytes(12).toString('hex');
 let offset = 0;
 
 async function main() {
-  process.env.TEMPORAL_VERSION_CHECK_DISABLED = '1';
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: await ensureTemporalCli() },
-      searchAttributes: SEARCH_ATTRIBUTES,
-    },
-  });
+  const env = await startBenchDevServer();
   const logger = pino({ level: 'silent' });
   const memory: RentProgEvent[] = [];
   const inMemory: EventSink = {

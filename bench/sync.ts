@@ -5,35 +5,27 @@
  *
  *   npx tsx bench/sync.ts [bookings=10000] [latencyMs=0]
  */
+import { startBenchDevServer } from './dev-server.js';
 import { Client, Connection } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { ensureTemporalCli } from '../src/cli/temporal-cli.js';
 import { Simulator } from '../src/simulator/simulator.js';
 import {
   branchSyncWorkflowId,
   type SyncStatus,
   syncStatusQuery,
 } from '../src/workflows/branch-sync-types.js';
-import { SEARCH_ATTRIBUTES } from '../src/workflows/search-attributes.js';
 
 const bookings = Number(process.argv[2] ?? 10_000);
 const latencyMs = Number(process.argv[3] ?? 0);
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function main() {
-  process.env.TEMPORAL_VERSION_CHECK_DISABLED = '1';
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: await ensureTemporalCli() },
-      searchAttributes: SEARCH_ATTRIBUTES,
-    },
-  });
+  const env = await startBenchDevServer();
   const companyToken = randomBytes(16).toString('hex');
   const sim = await new Simulator({
     branches: [{ name: 'tbilisi', companyToken, bookings }],
