@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config.js';
 import type { branchSync } from '../workflows/branch-sync.js';
-import { branchSyncWorkflowId } from '../workflows/branch-sync-types.js';
+import { branchSyncWorkflowId, pagesPerActivity } from '../workflows/branch-sync-types.js';
 import { BRANCH_SEARCH_ATTRIBUTE } from '../workflows/search-attributes.js';
 
 const DAY_MS = 86_400_000;
@@ -26,6 +26,7 @@ export async function ensureBranchSyncs(
           branch,
           intervalMs: config.rentprog.syncIntervalMs,
           pageSize: config.rentprog.pageLimit,
+          pagesPerActivity: pagesPerActivity(config.rentprog.maxRequestsPerMinute),
           pollSinceDays: config.rentprog.pollSinceDays,
           fullEveryMs: DAY_MS,
         },

@@ -60,6 +60,8 @@ export interface BranchSyncInput {
   branch: string;
   intervalMs: number;
   pageSize: number;
+  /** Pages one activity walks (default 1); see `pagesPerActivity`. */
+  pagesPerActivity?: number;
   pollSinceDays: number;
   /** A scheduled run is a full one when the last full run is older than this. */
   fullEveryMs: number;
@@ -89,3 +91,14 @@ export const syncNowSignal = defineSignal<[SyncRequest]>('syncNow');
 export const syncStatusQuery = defineQuery<SyncStatus>('syncStatus');
 
 export const branchSyncWorkflowId = (branch: string) => `rentprog-sync:${branch}`;
+
+/**
+ * How many pages one sync activity may walk for a request budget. An activity round trip
+ * costs the engine about 100 ms, so below 600 requests a minute (RentProg's real budget
+ * is ~120) every page keeps its own activity and the per-branch task queue's dispatch
+ * limit holds the budget across processes exactly; above it, an activity carries as many
+ * pages as the budget allows in 100 ms (at most 50), paced by the client's throttle.
+ */
+export function pagesPerActivity(maxRequestsPerMinute: number): number {
+  return Math.min(50, Math.max(1, Math.floor(maxRequestsPerMinute / 600)));
+}

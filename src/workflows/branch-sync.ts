@@ -34,9 +34,9 @@ const now = () => new Date().getTime();
 
 /**
  * One branch's sync, running for good (id `rentprog-sync:<branch>`). It waits for the
- * interval or a `syncNow` signal, then walks cars, clients and bookings one page per
- * activity, keeping only cursors and counts, so a restarted worker resumes at the next
- * page and memory stays flat however large the branch. Signals during a run collapse
+ * interval or a `syncNow` signal, then walks cars, clients and bookings a slice of pages
+ * per activity, keeping only cursors and counts, so a restarted worker resumes at the next
+ * slice and memory stays flat however large the branch. Signals during a run collapse
  * into one more run right after, never a parallel one. When Temporal suggests it, the
  * workflow continues as new with its state, even mid-run, so history stays bounded.
  */
@@ -122,18 +122,19 @@ async function walk(
     while (run.kindIndex < run.kinds.length) {
       const kind = run.kinds[run.kindIndex]!;
       const counts = (run.counts[kind] ??= { pages: 0, fetched: 0, upserted: 0, deleted: 0 });
-      const page = await pages.syncPage({
+      const slice = await pages.syncPages({
         branch: input.branch,
         kind,
         cursor: run.cursor,
         pageSize: input.pageSize,
+        maxPages: input.pagesPerActivity ?? 1,
         since: run.since,
       });
-      counts.pages++;
-      counts.fetched += page.fetched;
-      counts.upserted += page.upserted;
-      if (page.next) {
-        run.cursor = page.next;
+      counts.pages += slice.pages;
+      counts.fetched += slice.fetched;
+      counts.upserted += slice.upserted;
+      if (slice.next) {
+        run.cursor = slice.next;
       } else {
         if (run.full) {
           counts.deleted = await store.reconcileDeleted({

@@ -42,7 +42,12 @@ export async function startService(
   const config = {
     branches: BRANCHES,
     temporal: { address: '', namespace: 'default', taskQueue },
-    rentprog: { syncIntervalMs: 3_600_000, pageLimit: 20, pollSinceDays: 3650 } as never,
+    rentprog: {
+      syncIntervalMs: 3_600_000,
+      pageLimit: 20,
+      pollSinceDays: 3650,
+      maxRequestsPerMinute: 60_000,
+    } as never,
   };
   await ensureBranchSyncs(env.client, config);
   for (const branch of BRANCHES) {

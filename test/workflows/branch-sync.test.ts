@@ -31,7 +31,13 @@ describe('branchSync on the dev server', () => {
   const config = {
     branches: BRANCHES,
     temporal: { address: '', namespace: 'default', taskQueue },
-    rentprog: { syncIntervalMs: 3_600_000, pageLimit: 20, pollSinceDays: 3650 } as never,
+    // RentProg's real budget: one page per activity, so progress shows page by page.
+    rentprog: {
+      syncIntervalMs: 3_600_000,
+      pageLimit: 20,
+      pollSinceDays: 3650,
+      maxRequestsPerMinute: 120,
+    } as never,
   };
 
   async function startWorkers() {
@@ -271,6 +277,42 @@ describe('branchSync on the dev server', () => {
       [back],
     );
     expect(row!.deleted_at).toBeNull();
+  });
+
+  it('walks several pages per activity when the budget allows, with the same result', async () => {
+    const sliced = env.client.workflow.getHandle(`${branchSyncWorkflowId('batumi')}-sliced`);
+    await env.client.workflow.start('branchSync', {
+      workflowId: sliced.workflowId,
+      taskQueue,
+      args: [
+        {
+          branch: 'batumi',
+          intervalMs: 3_600_000,
+          pageSize: 20,
+          pagesPerActivity: 3,
+          pollSinceDays: 3650,
+          fullEveryMs: 86_400_000,
+        },
+      ],
+    });
+    sim.requests.reset();
+    let done: SyncStatus;
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      done = await sliced.query(syncStatusQuery);
+    } while (!done.lastRun);
+    await sliced.terminate('test done');
+    expect(done.lastRun).toMatchObject({ status: 'succeeded', errors: [] });
+    const bookingPages = sim.requests.list({ route: 'all_bookings', branch: 'batumi' }).length;
+    expect(done.lastRun.counts.bookings!.pages).toBe(bookingPages);
+    const slices = (await sliced.fetchHistory()).events!.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncPages',
+    );
+    const pagesOf = (kind: 'cars' | 'clients' | 'bookings') => done.lastRun!.counts[kind]!.pages;
+    expect(slices).toHaveLength(
+      Math.ceil(pagesOf('cars') / 3) + Math.ceil(pagesOf('clients') / 3) + Math.ceil(bookingPages / 3),
+    );
+    await expectExactCopy('batumi');
   });
 
   it('continues as new with its state when Temporal suggests it', async () => {

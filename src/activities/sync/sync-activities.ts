@@ -23,20 +23,26 @@ export interface SyncDeps {
   metrics?: Metrics;
 }
 
-export interface PageRequest {
+export interface SliceRequest {
   branch: string;
   kind: SyncKind;
   cursor: PageCursor;
   pageSize: number;
+  /** Pages to walk in this call at most; the slice also ends after SLICE_TIME_MS. */
+  maxPages: number;
   /** Bookings whose start and end both lie before this are skipped (no "since" filter in the API). */
   since: string | null;
 }
 
-export interface PageResult {
+export interface SliceResult {
+  pages: number;
   fetched: number;
   upserted: number;
   next: PageCursor | null;
 }
+
+/** A slice stays well inside the activity's timeout and a worker's shutdown grace. */
+export const SLICE_TIME_MS = 10_000;
 
 export const ENTITY_OF: Record<SyncKind, EntityKind> = {
   cars: 'car',
@@ -44,39 +50,58 @@ export const ENTITY_OF: Record<SyncKind, EntityKind> = {
   bookings: 'booking',
 };
 
-/** Activities of the `branchSync` workflow: one page per call, so a run resumes at the next page. */
+/** Activities of the `branchSync` workflow: a slice of pages per call, so a run resumes at the next slice. */
 export function createSyncActivities(deps: SyncDeps) {
+  async function syncPage(request: SliceRequest, cursor: PageCursor) {
+    const page = await rentprogCall((signal) =>
+      fetchPage(deps.rentprog, request.branch, request.kind, cursor, {
+        pageSize: request.pageSize,
+        pageCap: deps.pageCap,
+        signal,
+      }),
+    );
+    const fetchedAt = new Date().toISOString();
+    const context: ReadContext = {
+      fetchedAt,
+      timeZone: deps.timeZones[request.branch] ?? 'Asia/Tbilisi',
+      seenBySync: true,
+    };
+    const entity = ENTITY_OF[request.kind];
+    const rows = toRows(request.kind, page.items, context).filter(
+      (row) =>
+        !request.since ||
+        request.kind !== 'bookings' ||
+        withinWindow(row.columns as Record<string, unknown>, request.since),
+    );
+    const written = await upsertEntities(deps.db, entity, request.branch, rows);
+    await markSeen(
+      deps.db,
+      entity,
+      request.branch,
+      page.items.map((item) => item.id),
+      fetchedAt,
+    );
+    deps.metrics?.syncPage(request.branch, request.kind, page.items.length);
+    return { fetched: page.items.length, upserted: written.inserted + written.updated, next: page.next };
+  }
+
   return {
-    async syncPage(request: PageRequest): Promise<PageResult> {
-      const page = await rentprogCall((signal) =>
-        fetchPage(deps.rentprog, request.branch, request.kind, request.cursor, {
-          pageSize: request.pageSize,
-          pageCap: deps.pageCap,
-          signal,
-        }),
-      );
-      const fetchedAt = new Date().toISOString();
-      const context: ReadContext = {
-        fetchedAt,
-        timeZone: deps.timeZones[request.branch] ?? 'Asia/Tbilisi',
-        seenBySync: true,
-      };
-      const entity = ENTITY_OF[request.kind];
-      const rows = toRows(request.kind, page.items, context).filter(
-        (row) =>
-          !request.since ||
-          request.kind !== 'bookings' ||
-          withinWindow(row.columns as Record<string, unknown>, request.since),
-      );
-      const result = await upsertEntities(deps.db, entity, request.branch, rows);
-      await markSeen(
-        deps.db,
-        entity,
-        request.branch,
-        page.items.map((item) => item.id),
-        fetchedAt,
-      );
-      return { fetched: page.items.length, upserted: result.inserted + result.updated, next: page.next };
+    /**
+     * Walks up to `maxPages` pages from the cursor, writing each page before fetching the
+     * next. A retry starts again at the slice's cursor: the upserts are idempotent, so at
+     * most one slice is fetched twice.
+     */
+    async syncPages(request: SliceRequest): Promise<SliceResult> {
+      const result: SliceResult = { pages: 0, fetched: 0, upserted: 0, next: request.cursor };
+      const started = Date.now();
+      while (result.next && result.pages < request.maxPages && Date.now() - started < SLICE_TIME_MS) {
+        const page = await syncPage(request, result.next);
+        result.pages++;
+        result.fetched += page.fetched;
+        result.upserted += page.upserted;
+        result.next = page.next;
+      }
+      return result;
     },
 
     async startSyncRun(run: SyncRunStart): Promise<number> {
