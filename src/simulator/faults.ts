@@ -8,6 +8,8 @@ export interface Fault {
   /** Share of requests (0…1) answered with `errorStatus`. */
   errorRate?: number;
   errorStatus?: number;
+  /** Share of requests (0…1), besides `errorRate`, answered 429 with `Retry-After` (default 1 s). */
+  throttled?: { share: number; retryAfterSeconds?: number };
   /** Every request gets this status (e.g. 401, 404, 500). */
   status?: number;
   /** 429 once a branch made `limit` requests within the last `windowMs` (default a minute). */

@@ -220,8 +220,18 @@ export class Simulator {
     if (fault.status) return reply({ status: fault.status, body: { error: `simulated ${fault.status}` } });
     const limited = fault.rateLimit && this.rateLimited(branch, fault.rateLimit);
     if (limited) return reply({ status: 429, body: { error: 'Too many requests' }, headers: limited });
-    if (fault.errorRate && this.random() < fault.errorRate) {
+    // One draw for both shares, so they add up (30 % errors and 10 % throttled fail 40 %).
+    const roll = fault.errorRate || fault.throttled ? this.random() : 1;
+    if (fault.errorRate && roll < fault.errorRate) {
       return reply({ status: fault.errorStatus ?? 503, body: { error: 'simulated server error' } });
+    }
+    if (fault.throttled && roll < (fault.errorRate ?? 0) + fault.throttled.share) {
+      const retryAfter = String(fault.throttled.retryAfterSeconds ?? 1);
+      return reply({
+        status: 429,
+        body: { error: 'Too many requests' },
+        headers: { 'Retry-After': retryAfter },
+      });
     }
     const answer = route === 'get_token' ? this.issueToken(branch) : this.route(route, path, query, branch);
     if (fault.replaceBody !== undefined && answer.status === 200)

@@ -179,6 +179,26 @@ describe('the RentProg simulator', () => {
       'all_cars kutaisi': 1,
     });
   });
+
+  it('throttles a share of requests with 429 and Retry-After, on top of the error share', async () => {
+    sim.setFault('all_cars@batumi', { errorRate: 0.3, throttled: { share: 0.1, retryAfterSeconds: 2 } });
+    const issued = await token('batumi');
+    const statuses = new Map<number, number>();
+    const retryAfters = new Set<string | null>();
+    for (let i = 0; i < 400; i++) {
+      const response = await fetch(`${sim.baseUrl}/all_cars`, { headers: { Authorization: issued } });
+      await response.body?.cancel();
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      if (response.status === 429) retryAfters.add(response.headers.get('retry-after'));
+    }
+    sim.faults.clear();
+    expect(statuses.get(503)).toBeGreaterThan(80);
+    expect(statuses.get(503)).toBeLessThan(160);
+    expect(statuses.get(429)).toBeGreaterThan(20);
+    expect(statuses.get(429)).toBeLessThan(60);
+    expect(statuses.get(200)).toBe(400 - statuses.get(503)! - statuses.get(429)!);
+    expect([...retryAfters]).toEqual(['2']);
+  });
 });
 
 describe('Ruby inspect', () => {
