@@ -1,125 +1,153 @@
 /**
- * Sync benchmark: a full sync of one branch by the real worker process (`rentprog-flow
- * worker`, a child process so its peak RSS is its own) against the simulator, on a
- * local dev server and a fresh Postgres database (or PGlite). Not a test: prints figures.
+ * Sync benchmark: a full sync of every branch against the simulator, on a local dev
+ * server and a fresh Postgres database, by one of
+ *  - `flow`: the real service (`rentprog-flow start --role all`, a child process): the
+ *    branchSync workflows, a slice of pages per activity, batch upserts;
+ *  - `naive`: the original system's way (bench/naive-sync.ts, a child process): fetch
+ *    every page into memory, then upsert one row at a time, no checkpoints.
+ * Prints one JSON line: entities/s, requests/s, the share of time spent waiting on the
+ * API, and the child's peak RSS.
  *
- *   npx tsx bench/sync.ts [bookings=10000] [latencyMs=0]
+ *   npx tsx bench/sync.ts <flow|naive> <branches> <bookings> <latencyMs> [clients] [cars]
  */
-import { startBenchDevServer } from './dev-server.js';
 import { Client, Connection } from '@temporalio/client';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import pg from 'pg';
 import { Simulator } from '../src/simulator/simulator.js';
 import {
   branchSyncWorkflowId,
-  type SyncStatus,
+  type RunSummary,
   syncStatusQuery,
 } from '../src/workflows/branch-sync-types.js';
+import { startBenchDevServer } from './dev-server.js';
+import {
+  createBenchDatabase,
+  freePort,
+  scrapeSum,
+  spawnChild,
+  spawnService,
+  waitFor,
+} from './service-process.js';
 
-const bookings = Number(process.argv[2] ?? 10_000);
-const latencyMs = Number(process.argv[3] ?? 0);
-const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const [mode = 'flow', branchCount = '1', bookingsText = '10000', latencyText = '0', clientsText, carsText] =
+  process.argv.slice(2);
+const bookings = Number(bookingsText);
+const latencyMs = Number(latencyText);
+const BRANCH_NAMES = ['tbilisi', 'batumi', 'kutaisi', 'service-center'];
+const branches = BRANCH_NAMES.slice(0, Number(branchCount));
 
 async function main() {
-  const env = await startBenchDevServer();
-  const companyToken = randomBytes(16).toString('hex');
+  const keys = Object.fromEntries(branches.map((b) => [b, randomBytes(16).toString('hex')]));
   const sim = await new Simulator({
-    branches: [{ name: 'tbilisi', companyToken, bookings }],
+    branches: branches.map((name) => ({
+      name,
+      companyToken: keys[name]!,
+      bookings,
+      ...(clientsText ? { clients: Number(clientsText) } : {}),
+      ...(carsText ? { cars: Number(carsText) } : {}),
+    })),
     seed: 11,
   }).start();
   sim.setFault('*', { latencyMs });
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-bench-'));
-  const dbName = `rentprog_bench_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = await createDatabase(dbName);
-
-  const child = spawn(process.execPath, ['bin/rentprog-flow.js', 'worker'], {
-    env: {
-      PATH: process.env.PATH,
-      RENTPROG_BRANCH_KEYS: JSON.stringify({ tbilisi: companyToken }),
-      RENTPROG_WEBHOOK_SECRETS: '{"tbilisi":"bench"}',
-      RENTPROG_BASE_URL: sim.baseUrl,
-      RENTPROG_MAX_RPM: '1000000',
-      RENTPROG_MAX_PAGES: '100000',
-      TEMPORAL_ADDRESS: env.address,
-      TEMPORAL_TASK_QUEUE: 'bench',
-      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATA_DIR: dataDir }),
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const started = Date.now();
-  const connection = await Connection.connect({ address: env.address });
-  const client = new Client({ connection });
-  let status: SyncStatus | undefined;
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    status = await client.workflow
-      .getHandle(branchSyncWorkflowId('tbilisi'))
-      .query(syncStatusQuery)
-      .catch(() => undefined);
-    if (status?.lastRun) break;
-    if (child.exitCode !== null) throw new Error(`the worker exited with ${child.exitCode}`);
-    if (Date.now() - started > 30 * 60_000) throw new Error('sync did not finish in 30 minutes');
-  }
-  const peakRssMb = await peakRss(child.pid!);
-  const run = status.lastRun;
-  const seconds = (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
-  const rows = Object.values(run.counts).reduce((sum, c) => sum + (c?.fetched ?? 0), 0);
-  const requests = sim.requests.count();
-  console.log(
-    JSON.stringify({
-      bookings,
-      latencyMs,
-      database: databaseUrl ? 'postgres' : 'pglite',
-      status: run.status,
-      seconds: Number(seconds.toFixed(1)),
-      rows,
-      rowsPerSecond: Math.round(rows / seconds),
-      requests,
-      requestsPerSecond: Math.round(requests / seconds),
-      workerPeakRssMb: peakRssMb,
-    }),
-  );
-
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
-  await connection.close();
-  await sim.stop();
-  await env.teardown();
-  await dropDatabase(dbName);
-  await rm(dataDir, { recursive: true, force: true });
-}
-
-/** The worker's high-water mark of resident memory, from /proc (Linux). */
-async function peakRss(pid: number): Promise<number> {
-  const text = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(text)?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
-
-async function createDatabase(name: string): Promise<string | undefined> {
-  const admin = new pg.Client({ connectionString: adminUrl });
+  const database = await createBenchDatabase();
+  const env = {
+    RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
+    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(Object.fromEntries(branches.map((b) => [b, 'bench']))),
+    RENTPROG_BASE_URL: sim.baseUrl,
+    // The simulator has no rate limit; the budget would otherwise be the bottleneck.
+    RENTPROG_MAX_RPM: '1000000',
+    RENTPROG_MAX_PAGES: '100000',
+    DATABASE_URL: database.url,
+  };
   try {
-    await admin.connect();
-  } catch {
-    return undefined; // no Postgres here: the worker uses PGlite
+    const result = mode === 'naive' ? await naive(env) : await flow(env);
+    const requests = sim.requests.count();
+    console.log(
+      JSON.stringify({
+        mode,
+        branches: branches.length,
+        bookings,
+        latencyMs,
+        rows: result.rows,
+        seconds: Number(result.seconds.toFixed(1)),
+        rowsPerSecond: Math.round(result.rows / result.seconds),
+        requests,
+        requestsPerSecond: Math.round(requests / result.seconds),
+        apiShare: `${Math.round(result.apiShare * 100)}%`,
+        peakRssMb: result.peakRssMb,
+      }),
+    );
+  } finally {
+    await sim.stop();
+    await database.drop();
   }
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
 }
 
-async function dropDatabase(name: string) {
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect().catch(() => undefined);
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-  await admin.end().catch(() => undefined);
+async function flow(env: Record<string, string>) {
+  const server = await startBenchDevServer();
+  const port = await freePort();
+  const service = spawnService('all', {
+    ...env,
+    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_TASK_QUEUE: 'bench',
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  try {
+    const runs = await Promise.all(
+      branches.map((branch) =>
+        waitFor(
+          `sync of ${branch}`,
+          async () =>
+            (await client.workflow.getHandle(branchSyncWorkflowId(branch)).query(syncStatusQuery)).lastRun ??
+            undefined,
+          60 * 60_000,
+          service.child,
+        ),
+      ),
+    );
+    const failed = runs.find((run) => run.status !== 'succeeded');
+    if (failed) throw new Error(`a sync failed: ${failed.errors.join('; ')}`);
+    const apiSeconds = await scrapeSum(
+      `http://127.0.0.1:${port}/metrics`,
+      'rentprog_api_request_seconds_sum',
+    );
+    // Each branch walks its pages one after another, so its own time is the run's length.
+    const branchSeconds = runs.reduce((sum, run) => sum + runSeconds(run), 0);
+    return {
+      seconds:
+        Math.max(...runs.map((run) => Date.parse(run.finishedAt))) / 1000 -
+        Math.min(...runs.map((run) => Date.parse(run.startedAt))) / 1000,
+      rows: runs.reduce((sum, run) => sum + rowsOf(run), 0),
+      apiShare: apiSeconds / branchSeconds,
+      peakRssMb: await service.peakRssMb(),
+    };
+  } finally {
+    await service.stop();
+    await connection.close();
+    await server.teardown();
+  }
 }
+
+async function naive(env: Record<string, string>) {
+  const child = spawnChild(['--import', 'tsx', 'bench/naive-sync.ts', ...branches], env, 'pipe');
+  let out = '';
+  child.child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.child.once('exit', resolve));
+  if (code !== 0) throw new Error(`naive sync exited with ${code}`);
+  const result = JSON.parse(out) as { seconds: number; rows: number; apiSeconds: number; peakRssMb: number };
+  return {
+    seconds: result.seconds,
+    rows: result.rows,
+    // Each branch waits on its own requests, so the time to share is the run's per branch.
+    apiShare: result.apiSeconds / (result.seconds * branches.length),
+    peakRssMb: result.peakRssMb,
+  };
+}
+
+const runSeconds = (run: RunSummary) => (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000;
+const rowsOf = (run: RunSummary) => Object.values(run.counts).reduce((sum, c) => sum + (c?.fetched ?? 0), 0);
 
 main().catch((err: unknown) => {
   console.error(err);

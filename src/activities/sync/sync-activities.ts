@@ -130,7 +130,7 @@ export function createSyncActivities(deps: SyncDeps) {
   };
 }
 
-function toRows(kind: SyncKind, items: ListItem<SyncKind>[], context: ReadContext) {
+export function toRows(kind: SyncKind, items: ListItem<SyncKind>[], context: ReadContext) {
   switch (kind) {
     case 'cars':
       return (items as RentProgCar[]).map((item) => carRow(item, context));
