@@ -1,4 +1,10 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { EventActivities } from '../activities/events/event-activities.js';
 import type { NotifyActivities, NotifyResult } from '../activities/notify/notify-activities.js';
 import { RENTPROG_RETRY_POLICY } from '../rentprog/temporal-failure.js';
@@ -6,7 +12,8 @@ import { isDestroyEvent, isStoredEntity, type RentProgEvent } from '../rentprog/
 import { rentprogTaskQueue } from './task-queues.js';
 
 // The database being away only delays an event: retry until it is back.
-const store = proxyActivities<EventActivities>({
+// Short Postgres writes: local activities, so they cost the engine no task round trip.
+const store = proxyLocalActivities<EventActivities>({
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
@@ -54,16 +61,14 @@ async function handle(event: RentProgEvent): Promise<EventOutcome> {
     return { status: 'processed', action: 'deleted' };
   }
 
-  const { fetchEntity } = proxyActivities<EventActivities>({
+  const { fetchAndStore } = proxyActivities<EventActivities>({
     taskQueue: rentprogTaskQueue(workflowInfo().taskQueue, branch),
     startToCloseTimeout: '1m',
     scheduleToCloseTimeout: '24h',
     retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
   });
-  const fetched = await fetchEntity(ref);
-  if (!fetched.found) return { status: 'not_found', action: 'not in branch' };
-  await store.upsertEntity({ ...ref, record: fetched.record, fetchedAt: fetched.fetchedAt });
-  if (event.type === 'car.moved') await store.markCarMoved({ rentprogId, branch, at: fetched.fetchedAt });
+  const stored = await fetchAndStore({ ...ref, carMoved: event.type === 'car.moved' });
+  if (!stored.found) return { status: 'not_found', action: 'not in branch' };
 
   const notified = NOTIFIED_TYPES.has(event.type)
     ? await notifyBranch({ branch, type: event.type, rentprogId })

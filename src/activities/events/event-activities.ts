@@ -4,12 +4,7 @@ import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/
 import { RentProgNotFoundError } from '../../rentprog/errors.js';
 import type { StoredEntity } from '../../rentprog/webhook-event.js';
 import type { Queryable } from '../../store/db.js';
-import {
-  markEntitiesDeleted,
-  markMovedTo,
-  upsertEntities,
-  type UpsertResult,
-} from '../../store/entity-repository.js';
+import { markEntitiesDeleted, markMovedTo, upsertEntities } from '../../store/entity-repository.js';
 import { recordWebhookEvent, type WebhookEventRecord } from '../../store/webhook-events-repository.js';
 import { rentprogCall } from '../rentprog-call.js';
 
@@ -26,51 +21,47 @@ export interface EntityRef {
   rentprogId: number;
 }
 
-export type FetchResult =
-  { found: true; record: EntityOf<StoredEntity>; fetchedAt: string } | { found: false; reason: string };
+export type StoreResult = { found: true } | { found: false; reason: string };
 
 const TO_ROW = { booking: bookingRow, car: carRow, client: clientRow } as const;
 
 /** Activities of the `rentprogEvent` workflow, one job each. */
 export function createEventActivities(deps: EventDeps) {
   return {
-    /** The full record (webhooks carry only what changed). 404 is an answer here, not a failure. */
-    async fetchEntity(ref: EntityRef): Promise<FetchResult> {
+    /**
+     * Fetches the full record (webhooks carry only what changed) and stores it newer-wins
+     * on fetch time, so events processed out of order keep the fresher version. One step,
+     * so the record (names, phones) never enters the workflow history. 404 is an answer
+     * here, not a failure. After `car.moved` the car belongs to the branch whose hook
+     * received it.
+     */
+    async fetchAndStore(ref: EntityRef & { carMoved?: boolean }): Promise<StoreResult> {
+      let record: EntityOf<StoredEntity>;
       try {
-        return await rentprogCall(async (signal) => {
-          const record = await getEntity(deps.rentprog, ref.branch, ref.entity, ref.rentprogId, signal);
-          return { found: true as const, record, fetchedAt: new Date().toISOString() };
-        });
+        record = await rentprogCall((signal) =>
+          getEntity(deps.rentprog, ref.branch, ref.entity, ref.rentprogId, signal),
+        );
       } catch (err) {
         const cause = (err as { cause?: unknown }).cause;
         if (cause instanceof RentProgNotFoundError) return { found: false, reason: cause.message };
         throw err;
       }
-    },
-
-    /** Newer-wins on fetch time, so events processed out of order keep the fresher version. */
-    async upsertEntity(
-      ref: EntityRef & { record: EntityOf<StoredEntity>; fetchedAt: string },
-    ): Promise<UpsertResult> {
       const context: ReadContext = {
-        fetchedAt: ref.fetchedAt,
+        fetchedAt: new Date().toISOString(),
         timeZone: deps.timeZones[ref.branch] ?? 'Asia/Tbilisi',
         fromDetails: true,
       };
       const row = (TO_ROW[ref.entity] as (record: EntityOf<StoredEntity>, c: ReadContext) => never)(
-        ref.record,
+        record,
         context,
       );
-      return upsertEntities(deps.db, ref.entity, ref.branch, [row]);
+      await upsertEntities(deps.db, ref.entity, ref.branch, [row]);
+      if (ref.carMoved) await markMovedTo(deps.db, 'car', ref.rentprogId, ref.branch, context.fetchedAt);
+      return { found: true };
     },
 
     async markEntityDeleted(ref: EntityRef & { at: string }): Promise<number> {
       return markEntitiesDeleted(deps.db, ref.entity, ref.branch, [ref.rentprogId], ref.at);
-    },
-
-    /** After `car.moved` the car belongs to the branch whose hook received it. */
-    async markCarMoved(ref: { rentprogId: number; branch: string; at: string }): Promise<number> {
-      return markMovedTo(deps.db, 'car', ref.rentprogId, ref.branch, ref.at);
     },
 
     async recordEvent(record: WebhookEventRecord): Promise<void> {
