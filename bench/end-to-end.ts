@@ -2,8 +2,9 @@
  * End-to-end benchmark: webhooks for bookings just changed in the simulator, posted at a
  * steady rate to the real service (`rentprog-flow start --role all`, a child process);
  * for each, the time from the POST to the fresh row in Postgres (polled every 20 ms).
+ * One round per simulator latency, on the same service, each with bookings of its own.
  *
- *   npx tsx bench/end-to-end.ts [latencyMs=0] [webhooks=2000] [perSecond=40]
+ *   npx tsx bench/end-to-end.ts [latenciesMs=0,50] [webhooks=2000] [perSecond=20]
  */
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
@@ -14,9 +15,9 @@ import { branchSyncWorkflowId, syncStatusQuery } from '../src/workflows/branch-s
 import { startBenchDevServer } from './dev-server.js';
 import { createBenchDatabase, freePort, quantile, spawnService, waitFor } from './service-process.js';
 
-const latencyMs = Number(process.argv[2] ?? 0);
+const roundLatencies = (process.argv[2] ?? '0,50').split(',').map(Number);
 const count = Number(process.argv[3] ?? 2000);
-const perSecond = Number(process.argv[4] ?? 40);
+const perSecond = Number(process.argv[4] ?? 20);
 const BRANCH = 'tbilisi';
 const POLL_MS = 20;
 
@@ -24,7 +25,9 @@ async function main() {
   const key = randomBytes(16).toString('hex');
   const secret = randomBytes(12).toString('hex');
   const sim = await new Simulator({
-    branches: [{ name: BRANCH, companyToken: key, bookings: count, cars: 40, clients: 200 }],
+    branches: [
+      { name: BRANCH, companyToken: key, bookings: count * roundLatencies.length, cars: 40, clients: 200 },
+    ],
     seed: 5,
   }).start();
   const database = await createBenchDatabase();
@@ -55,75 +58,11 @@ async function main() {
       5 * 60_000,
       service.child,
     );
-    sim.setFault('*', { latencyMs });
     await db.connect();
-
-    const data = sim.branch(BRANCH);
-    const bookings = data.list('booking', 0, count);
-    const sentAt = new Map<number, number>();
-    const marker = new Map<number, number>();
-    const latencies: number[] = [];
-    const acks: number[] = [];
-    let failures = 0;
-    const started = performance.now();
-
-    const poller = (async () => {
-      while (latencies.length + failures < count) {
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-        const pending = [...sentAt.keys()];
-        if (pending.length === 0) continue;
-        const rows = await db.query<{ id: string; total: number }>(
-          `SELECT rentprog_id AS id, total::float AS total FROM bookings WHERE branch = $1 AND rentprog_id = ANY($2)`,
-          [BRANCH, pending],
-        );
-        const now = performance.now();
-        for (const row of rows.rows) {
-          const id = Number(row.id);
-          if (row.total !== marker.get(id)) continue;
-          latencies.push(now - sentAt.get(id)!);
-          sentAt.delete(id);
-        }
-        if (now - started > 10 * 60_000) throw new Error('rows still missing after 10 minutes');
-      }
-    })();
-
-    for (let i = 0; i < count; i++) {
-      const due = started + (i * 1000) / perSecond;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-      const booking = bookings[i]!;
-      const total = 100_000 + i;
-      const { before } = data.update('booking', booking.id, { total });
-      marker.set(booking.id, total);
-      const body = webhookBody('booking_update', { total: [before.total, total], id: booking.id });
-      sentAt.set(booking.id, performance.now());
-      void post(`http://127.0.0.1:${port}/webhooks/rentprog/${BRANCH}?t=${secret}`, body).then(
-        ({ status, ms }) => {
-          acks.push(ms);
-          if (status >= 300) {
-            failures++;
-            sentAt.delete(booking.id);
-          }
-        },
-      );
+    for (const [round, latencyMs] of roundLatencies.entries()) {
+      sim.setFault('*', { latencyMs });
+      console.log(JSON.stringify(await sendAndWatch(sim, db, port, secret, latencyMs, round * count)));
     }
-    await poller;
-    latencies.sort((a, b) => a - b);
-    acks.sort((a, b) => a - b);
-    console.log(
-      JSON.stringify({
-        latencyMs,
-        webhooks: count,
-        perSecond,
-        fresh: latencies.length,
-        failed: failures,
-        ackP50: quantile(acks, 0.5),
-        p50: quantile(latencies, 0.5),
-        p99: quantile(latencies, 0.99),
-        max: quantile(latencies, 1),
-        seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-      }),
-    );
   } finally {
     await db.end().catch(() => undefined);
     await service.stop();
@@ -132,6 +71,81 @@ async function main() {
     await sim.stop();
     await database.drop();
   }
+}
+
+/** Changes `count` bookings from `offset` on, posts a webhook for each, and times the fresh rows. */
+async function sendAndWatch(
+  sim: Simulator,
+  db: pg.Client,
+  port: number,
+  secret: string,
+  latencyMs: number,
+  offset: number,
+) {
+  const data = sim.branch(BRANCH);
+  const bookings = data.list('booking', offset, count);
+  const sentAt = new Map<number, number>();
+  const marker = new Map<number, number>();
+  const latencies: number[] = [];
+  const acks: number[] = [];
+  let failures = 0;
+  const started = performance.now();
+
+  const poller = (async () => {
+    while (latencies.length + failures < count) {
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      const pending = [...sentAt.keys()];
+      if (pending.length === 0) continue;
+      const rows = await db.query<{ id: string; total: number }>(
+        `SELECT rentprog_id AS id, total::float AS total FROM bookings WHERE branch = $1 AND rentprog_id = ANY($2)`,
+        [BRANCH, pending],
+      );
+      const now = performance.now();
+      for (const row of rows.rows) {
+        const id = Number(row.id);
+        if (row.total !== marker.get(id)) continue;
+        latencies.push(now - sentAt.get(id)!);
+        sentAt.delete(id);
+      }
+      if (now - started > 10 * 60_000) throw new Error('rows still missing after 10 minutes');
+    }
+  })();
+
+  for (let i = 0; i < count; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const booking = bookings[i]!;
+    const total = 100_000 + i;
+    const { before } = data.update('booking', booking.id, { total });
+    marker.set(booking.id, total);
+    const body = webhookBody('booking_update', { total: [before.total, total], id: booking.id });
+    sentAt.set(booking.id, performance.now());
+    void post(`http://127.0.0.1:${port}/webhooks/rentprog/${BRANCH}?t=${secret}`, body).then(
+      ({ status, ms }) => {
+        acks.push(ms);
+        if (status >= 300) {
+          failures++;
+          sentAt.delete(booking.id);
+        }
+      },
+    );
+  }
+  await poller;
+  latencies.sort((a, b) => a - b);
+  acks.sort((a, b) => a - b);
+  return {
+    latencyMs,
+    webhooks: count,
+    perSecond,
+    fresh: latencies.length,
+    failed: failures,
+    ackP50: quantile(acks, 0.5),
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: quantile(latencies, 1),
+    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
+  };
 }
 
 async function post(url: string, body: string): Promise<{ status: number; ms: number }> {
