@@ -58,7 +58,10 @@ export function spawnChild(
   env: Record<string, string>,
   stdout: 'ignore' | 'pipe' = 'ignore',
 ): ChildService {
-  const child = spawn(process.execPath, args, {
+  // BENCH_PROFILE_DIR=dir: every child writes a V8 CPU profile there when it exits.
+  const profileDir = process.env.BENCH_PROFILE_DIR;
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, ...args], {
     env: { PATH: process.env.PATH, ...env },
     stdio: ['ignore', stdout, 'inherit'],
   });
