@@ -31,6 +31,7 @@ import {
 const [mode = 'flow', branchCount = '1', bookingsText = '10000', latencyText = '0', clientsText, carsText] =
   process.argv.slice(2);
 const bookings = Number(bookingsText);
+const heapMb = process.env.BENCH_HEAP_MB;
 const latencyMs = Number(latencyText);
 const BRANCH_NAMES = ['tbilisi', 'batumi', 'kutaisi', 'service-center'];
 const branches = BRANCH_NAMES.slice(0, Number(branchCount));
@@ -74,6 +75,7 @@ async function main() {
         requestsPerSecond: Math.round(requests / result.seconds),
         apiShare: `${Math.round(result.apiShare * 100)}%`,
         peakRssMb: result.peakRssMb,
+        heapCapMb: heapMb ?? 'none',
       }),
     );
   } finally {
@@ -90,6 +92,9 @@ async function flow(env: Record<string, string>) {
     TEMPORAL_ADDRESS: server.address,
     TEMPORAL_TASK_QUEUE: 'bench',
     PORT: String(port),
+    // BENCH_HEAP_MB caps V8's old space, so peak RSS shows what a run needs rather than
+    // how lazily V8 collects when memory is plentiful.
+    ...(heapMb ? { NODE_OPTIONS: `--max-old-space-size=${heapMb}` } : {}),
     LOG_LEVEL: 'warn',
   });
   const connection = await Connection.connect({ address: server.address });
