@@ -1,0 +1,144 @@
+import { Client } from '@temporalio/client';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ingressConnection } from '../../src/ingress/temporal-connection.js';
+import { Simulator, type SimulatedBranch } from '../../src/simulator/simulator.js';
+import type { Db } from '../../src/store/db.js';
+import { openPostgres } from '../../src/store/postgres-db.js';
+import { startFakeTelegram } from '../../test/helpers/fake-telegram.js';
+import type { DrillContext } from './drill.js';
+import { freePort } from './free-port.js';
+import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
+import { serviceEnv } from './service-env.js';
+import { ServiceProcess } from './service-process.js';
+import type { Teardown } from './teardown.js';
+import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.js';
+import { waitUntil } from './wait.js';
+
+export interface StackOptions {
+  /** Names the drill's files and logs. */
+  name: string;
+  branches: Omit<SimulatedBranch, 'companyToken'>[];
+  seed: number;
+  maxRequestsPerMinute?: number;
+}
+
+/**
+ * Everything one drill runs against, all real and on loopback: a private Postgres, a
+ * Temporal dev server with its state in a file, the RentProg simulator, a fake Telegram,
+ * and the service's own processes (`rentprog-flow ingress` and `worker`), started on
+ * demand. Everything is registered with `teardown`, histories saved before Temporal stops.
+ */
+export async function startServiceStack(context: DrillContext, teardown: Teardown, options: StackOptions) {
+  const { secrets, evidence } = context;
+  const dir = path.join(context.workDir, options.name);
+  await mkdir(dir, { recursive: true });
+  const branches = options.branches.map((b) => b.name);
+
+  const postgres: PrivatePostgres = await startPrivatePostgres({
+    password: secrets.databasePassword,
+    evidence,
+    name: `${options.name}-postgres`,
+  });
+  teardown.add('Postgres', () => postgres.stop());
+  const databaseUrl = await postgres.createDatabase('rentprog');
+  const db: Db = openPostgres(databaseUrl, { max: 2 });
+  teardown.add('database pool', () => db.close());
+
+  const temporalPort = await freePort();
+  const temporalDbFile = path.join(dir, 'temporal.sqlite');
+  const startTemporal = (label: string) =>
+    startTemporalDevServer({
+      cli: context.temporalCli,
+      port: temporalPort,
+      dbFile: temporalDbFile,
+      evidence,
+      name: `${options.name}-${label}`,
+    });
+  let temporal: TemporalDevServer = await startTemporal('temporal');
+  teardown.add('Temporal dev server', async () => {
+    await evidence.saveHistories(temporal.address, options.name);
+    await temporal.stop();
+  });
+  const connection = ingressConnection(temporal.address);
+  teardown.add('Temporal connection', () => connection.close());
+  const client = new Client({ connection });
+
+  const sim = await new Simulator({
+    seed: options.seed,
+    branches: options.branches.map((b) => ({ ...b, companyToken: secrets.companyTokens[b.name]! })),
+  }).start();
+  teardown.add('simulator', () => sim.stop());
+  const telegram = await startFakeTelegram();
+  teardown.add('fake Telegram', () => telegram.close());
+
+  const ingressPort = await freePort();
+  const env = serviceEnv({
+    secrets,
+    branches,
+    rentprogBaseUrl: sim.baseUrl,
+    temporalAddress: temporal.address,
+    databaseUrl,
+    dataDir: path.join(dir, 'data'),
+    port: ingressPort,
+    telegramApiRoot: telegram.apiRoot,
+    maxRequestsPerMinute: options.maxRequestsPerMinute,
+  });
+  await ServiceProcess.run(`${options.name}-migrate`, ['migrate'], env, evidence);
+
+  const processes: ServiceProcess[] = [];
+  teardown.add('service processes', () => Promise.all(processes.map((p) => p.stop())));
+  let workers = 0;
+
+  return {
+    branches,
+    sim,
+    db,
+    postgres,
+    client,
+    telegram,
+    ingressUrl: `http://127.0.0.1:${ingressPort}`,
+    get temporal() {
+      return temporal;
+    },
+
+    async startIngress(): Promise<ServiceProcess> {
+      const ingress = ServiceProcess.start(`${options.name}-ingress`, ['ingress'], env, evidence);
+      processes.push(ingress);
+      await ingress.waitFor(/ingress listening/, 60_000);
+      return ingress;
+    },
+
+    /** A worker process, once it polls and has made sure every branch's sync runs. */
+    async startWorker(): Promise<ServiceProcess> {
+      const worker = ServiceProcess.start(`${options.name}-worker-${++workers}`, ['worker'], env, evidence);
+      processes.push(worker);
+      await worker.waitFor(/branch syncs running/, 120_000);
+      return worker;
+    },
+
+    /** Stops the dev server, keeps it down for `downMs`, starts it on the same port and file. */
+    async restartTemporal(downMs: number) {
+      const stopping = Date.now();
+      await temporal.stop();
+      const stoppedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      temporal = await startTemporal('temporal-restarted');
+      return { stopping, stoppedAt, answeringAt: Date.now() };
+    },
+
+    /** The event workflows still running; none once every accepted event has been processed. */
+    async waitForEvents(timeoutMs: number) {
+      await waitUntil(
+        async () =>
+          (await client.workflow.count('WorkflowType = "rentprogEvent" AND ExecutionStatus = "Running"'))
+            .count === 0,
+        'every rentprogEvent workflow closed',
+        timeoutMs,
+        1000,
+      );
+    },
+  };
+}
+
+export type ServiceStack = Awaited<ReturnType<typeof startServiceStack>>;

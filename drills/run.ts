@@ -1,0 +1,112 @@
+/**
+ * `npm run drills`: the failure drills, one after another, against the real processes
+ * of the service; writes drills/results.md and exits 1 if any drill failed.
+ * `npx tsx drills/run.ts <drill …>` runs only the named ones and writes no results file.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { ensureTemporalCli } from '../src/cli/temporal-cli.js';
+import { apiStormDrill } from './api-storm.js';
+import { type Drill, type DrillContext, DrillReport } from './harness/drill.js';
+import { Evidence } from './harness/evidence.js';
+import { type DrillOutcome, resultsMarkdown } from './harness/results-markdown.js';
+import { generateSecrets, redact } from './harness/secrets.js';
+import { Teardown } from './harness/teardown.js';
+import { fuzzMemoryDrill } from './fuzz-memory.js';
+import { killWorkerDrill } from './kill-worker.js';
+import { restartDevServerDrill } from './restart-dev-server.js';
+import { restartPostgresDrill } from './restart-postgres.js';
+import { secretsScanDrill } from './secrets-scan.js';
+
+// The secrets scan comes last: it reads what every other drill left behind.
+const DRILLS: Record<string, Drill> = {
+  'kill-worker': killWorkerDrill,
+  'restart-dev-server': restartDevServerDrill,
+  'restart-postgres': restartPostgresDrill,
+  'api-storm': apiStormDrill,
+  'fuzz-memory': fuzzMemoryDrill,
+  'secrets-scan': secretsScanDrill,
+};
+
+// Far above any drill's own waits: only a drill stuck for good meets it.
+const DRILL_TIMEOUT_MS = 8 * 60_000;
+
+function watchdog(ms: number): Promise<never> {
+  return new Promise((_resolve, reject) => {
+    setTimeout(() => reject(new Error(`stopped after ${ms / 60_000} min`)), ms).unref();
+  });
+}
+
+/**
+ * The report of the drill under way. An error thrown where no drill awaits it (a gRPC
+ * retry timer after its connection was closed by a timed-out drill's teardown) fails
+ * that drill instead of ending the run with processes left behind.
+ */
+let current: DrillReport | undefined;
+function failCurrent(err: unknown): void {
+  if (!current) {
+    console.error(err);
+    process.exit(1);
+  }
+  current.check('no uncaught error', false, err instanceof Error ? err.message : String(err));
+}
+process.on('uncaughtException', failCurrent);
+process.on('unhandledRejection', failCurrent);
+
+async function main(names: string[]): Promise<number> {
+  const unknown = names.filter((name) => !(name in DRILLS));
+  if (unknown.length)
+    throw new Error(`unknown drill ${unknown.join(', ')}; drills: ${Object.keys(DRILLS).join(', ')}`);
+  const selected = names.length ? names : Object.keys(DRILLS);
+  const started = new Date();
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-drills-'));
+  const secrets = generateSecrets();
+  const context: DrillContext = {
+    secrets,
+    evidence: await Evidence.create(path.join(workDir, 'evidence')),
+    temporalCli: await ensureTemporalCli(),
+    workDir,
+    log: (line) => console.log(`  ${redact(line, secrets)}`),
+  };
+  const outcomes: DrillOutcome[] = [];
+  try {
+    for (const name of selected) {
+      const drill = DRILLS[name]!;
+      console.log(`${name}: ${drill.title}`);
+      const report = new DrillReport();
+      current = report;
+      const teardown = new Teardown();
+      const t0 = Date.now();
+      try {
+        await Promise.race([drill.run(context, report, teardown), watchdog(DRILL_TIMEOUT_MS)]);
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        report.check('the drill ran to its end', false, redact(message, secrets));
+      } finally {
+        await teardown.run();
+      }
+      outcomes.push({ drill, report, ms: Date.now() - t0 });
+      for (const check of report.checks) {
+        context.log(
+          `${check.ok ? 'PASS' : 'FAIL'} ${check.name}${check.ok || !check.detail ? '' : `: ${check.detail}`}`,
+        );
+      }
+    }
+  } finally {
+    // What a failed drill left behind (logs, histories) is kept for a look.
+    if (outcomes.every((o) => o.report.passed)) await rm(workDir, { recursive: true, force: true });
+    else console.log(`logs and histories kept in ${workDir}`);
+  }
+  const markdown = redact(resultsMarkdown(outcomes, started, Date.now() - started.getTime()), secrets);
+  if (names.length === 0) await writeFile(new URL('results.md', import.meta.url), markdown);
+  console.log(`\n${markdown}`);
+  return outcomes.every((o) => o.report.passed) ? 0 : 1;
+}
+
+main(process.argv.slice(2))
+  .then((code) => process.exit(code))
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
