@@ -281,6 +281,14 @@ describe('branchSync on the dev server', () => {
 
   it('walks several pages per activity when the budget allows, with the same result', async () => {
     const sliced = env.client.workflow.getHandle(`${branchSyncWorkflowId('batumi')}-sliced`);
+    const runs = async (n: number) => {
+      let current: SyncStatus;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        current = await sliced.query(syncStatusQuery);
+      } while (current.runsCompleted < n || current.state !== 'idle');
+      return current.lastRun!;
+    };
     await env.client.workflow.start('branchSync', {
       workflowId: sliced.workflowId,
       taskQueue,
@@ -295,25 +303,33 @@ describe('branchSync on the dev server', () => {
         },
       ],
     });
-    sim.requests.reset();
-    let done: SyncStatus;
-    do {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      done = await sliced.query(syncStatusQuery);
-    } while (!done.lastRun);
-    await sliced.terminate('test done');
-    expect(done.lastRun).toMatchObject({ status: 'succeeded', errors: [] });
-    const bookingPages = sim.requests.list({ route: 'all_bookings', branch: 'batumi' }).length;
-    expect(done.lastRun.counts.bookings!.pages).toBe(bookingPages);
+    const first = await runs(1);
+    expect(first).toMatchObject({ status: 'succeeded', errors: [] });
     const slices = (await sliced.fetchHistory()).events!.filter(
       (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'syncPages',
     );
-    const pagesOf = (kind: 'cars' | 'clients' | 'bookings') => done.lastRun!.counts[kind]!.pages;
+    const pagesOf = (kind: 'cars' | 'clients' | 'bookings') => first.counts[kind]!.pages;
+    expect(pagesOf('bookings')).toBe(5);
     expect(slices).toHaveLength(
-      Math.ceil(pagesOf('cars') / 3) + Math.ceil(pagesOf('clients') / 3) + Math.ceil(bookingPages / 3),
+      Math.ceil(pagesOf('cars') / 3) + Math.ceil(pagesOf('clients') / 3) + Math.ceil(pagesOf('bookings') / 3),
     );
     await expectExactCopy('batumi');
-  });
+
+    // A page failing inside a slice must not make a retry walk the pages before it again.
+    sim.setFault('all_bookings@batumi', { errorRate: 0.3 });
+    sim.requests.reset();
+    await sliced.signal(syncNowSignal, { kinds: ['bookings'] });
+    const second = await runs(2);
+    await sliced.terminate('test done');
+    expect(second).toMatchObject({ status: 'succeeded', errors: [] });
+    const served = sim.requests
+      .list({ route: 'all_bookings', branch: 'batumi' })
+      .filter((r) => r.status === 200)
+      .map((r) => r.page);
+    expect(served).toHaveLength(5);
+    expect(new Set(served).size).toBe(5);
+    expect(sim.requests.list({ route: 'all_bookings', branch: 'batumi' }).length).toBeGreaterThan(5);
+  }, 90_000);
 
   it('continues as new with its state when Temporal suggests it', async () => {
     // The test server suggests continue-as-new at 100 events; these runs pass it.

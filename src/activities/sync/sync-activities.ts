@@ -88,14 +88,21 @@ export function createSyncActivities(deps: SyncDeps) {
   return {
     /**
      * Walks up to `maxPages` pages from the cursor, writing each page before fetching the
-     * next. A retry starts again at the slice's cursor: the upserts are idempotent, so at
-     * most one slice is fetched twice.
+     * next. A page that fails after others succeeded ends the slice early with what is
+     * done; the next slice starts at that page and meets its failure under the retry
+     * policy, so a retry never walks pages that were already written.
      */
     async syncPages(request: SliceRequest): Promise<SliceResult> {
       const result: SliceResult = { pages: 0, fetched: 0, upserted: 0, next: request.cursor };
       const started = Date.now();
       while (result.next && result.pages < request.maxPages && Date.now() - started < SLICE_TIME_MS) {
-        const page = await syncPage(request, result.next);
+        let page: Awaited<ReturnType<typeof syncPage>>;
+        try {
+          page = await syncPage(request, result.next);
+        } catch (err) {
+          if (result.pages === 0) throw err;
+          break;
+        }
         result.pages++;
         result.fetched += page.fetched;
         result.upserted += page.upserted;
