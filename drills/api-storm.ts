@@ -14,7 +14,7 @@ const TOKEN_LIFETIME_MS = 10_000;
 export const apiStormDrill: Drill = {
   title: 'API storm: 30 % 5xx, 10 % 429, tokens revoked every 10 s',
   summary:
-    'From the worker’s start until the first full sync of two branches (tbilisi 400 bookings, batumi 200) ' +
+    'From the worker’s start until the first full sync of two branches (tbilisi 250 bookings, batumi 120) ' +
     'has finished, every RentProg route answers 30 % of requests 503 and 10 % 429 with `Retry-After: 1`, ' +
     'and every issued request token is revoked every 10 s; meanwhile signed webhooks stream in (4/s for ' +
     '20 s). Then the storm ends; a branch whose run failed under it gets a `syncNow` (what its next ' +
@@ -27,8 +27,8 @@ export const apiStormDrill: Drill = {
       name: 'api-storm',
       seed: 404,
       branches: [
-        { name: 'tbilisi', bookings: 400 },
-        { name: 'batumi', bookings: 200 },
+        { name: 'tbilisi', bookings: 250 },
+        { name: 'batumi', bookings: 120 },
       ],
     });
     const { client, db, sim } = stack;

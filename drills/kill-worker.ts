@@ -5,7 +5,7 @@ import { compareWithSimulator } from './harness/database-vs-simulator.js';
 import { startServiceStack } from './harness/service-stack.js';
 import { seconds, sleep, waitUntil } from './harness/wait.js';
 import { WebhookStream } from './harness/webhook-stream.js';
-import { firstRunDone, syncStatus, waitForSync } from './harness/workflows.js';
+import { activityAttempts, firstRunDone, listRuns, syncStatus, waitForSync } from './harness/workflows.js';
 
 export const killWorkerDrill: Drill = {
   title: 'kill -9 the worker mid-event and mid-sync',
@@ -96,6 +96,12 @@ export const killWorkerDrill: Drill = {
       'tbilisi booking pages fetched more than once',
       bookingPages.length - new Set(bookingPages).size,
     );
+
+    const retried = await activityAttempts(
+      client,
+      await listRuns(client, 'WorkflowType = "branchSync" OR WorkflowType = "rentprogEvent"'),
+    );
+    report.figure('activities: count×attempts (histories; a lost attempt ends at its timeout)', retried.text);
 
     report.check('the kill hit a running sync', atKill?.state === 'running');
     report.check('the kill hit events in flight', inFlight > 0, `${inFlight} accepted, not yet processed`);
