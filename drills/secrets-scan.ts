@@ -63,6 +63,11 @@ export const secretsScanDrill: Drill = {
       'there were logs and histories to search',
       totals.log.lines > 0 && totals.histories.lines > 0,
     );
+    report.check(
+      'every drill’s logs and histories were kept',
+      context.evidence.missing.length === 0,
+      context.evidence.missing.join('; '),
+    );
     report.check('no secret in any log line or workflow history', leaks.length === 0, leaks.join('; '));
   },
 };

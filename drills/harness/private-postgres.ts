@@ -84,7 +84,7 @@ export async function startPrivatePostgres(options: {
     },
     async stop() {
       await stopServer('fast').catch(() => undefined);
-      await options.evidence.keepLog(logFile, options.name).catch(() => undefined);
+      await options.evidence.keepLog(logFile, options.name);
       await rm(dir, { recursive: true, force: true });
     },
   };

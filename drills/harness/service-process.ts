@@ -71,10 +71,12 @@ export class ServiceProcess {
     );
   }
 
-  /** Sends `signal` and waits until the process is gone. */
+  /** Sends `signal` and waits until the process is gone; SIGKILL if it is still there after 30 s. */
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     if (this.running) this.child.kill(signal);
+    const forced = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
     await this.exited;
+    clearTimeout(forced);
   }
 
   /** Resident memory now and at its peak, in MiB (Linux /proc). */

@@ -73,7 +73,11 @@ export class WebhookStream {
       ok200: count((a) => a.status === 200),
       spooled202: count((a) => a.status === 202 && a.spooled),
       duplicates: count((a) => a.duplicate),
-      other,
+      /** Answers other than 200 and 202, e.g. `503: 2, error: 1`, or `none`. */
+      other:
+        Object.entries(other)
+          .map(([status, count]) => `${status}: ${count}`)
+          .join(', ') || 'none',
       p50Ms: ms[Math.floor(ms.length / 2)] ?? 0,
       maxMs: ms.at(-1) ?? 0,
     };
