@@ -13,7 +13,7 @@ import { serviceEnv } from './service-env.js';
 import { ServiceProcess } from './service-process.js';
 import type { Teardown } from './teardown.js';
 import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.js';
-import { waitUntil } from './wait.js';
+import { sleep, waitUntil } from './wait.js';
 
 export interface StackOptions {
   /** Names the drill's files and logs. */
@@ -98,10 +98,6 @@ export async function startServiceStack(context: DrillContext, teardown: Teardow
     client,
     telegram,
     ingressUrl: `http://127.0.0.1:${ingressPort}`,
-    get temporal() {
-      return temporal;
-    },
-
     async startIngress(): Promise<ServiceProcess> {
       const ingress = ServiceProcess.start(`${options.name}-ingress`, ['ingress'], env, evidence);
       processes.push(ingress);
@@ -122,7 +118,7 @@ export async function startServiceStack(context: DrillContext, teardown: Teardow
       const stopping = Date.now();
       await temporal.stop();
       const stoppedAt = Date.now();
-      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await sleep(downMs);
       temporal = await startTemporal('temporal-restarted');
       return { stopping, stoppedAt, answeringAt: Date.now() };
     },
@@ -140,5 +136,3 @@ export async function startServiceStack(context: DrillContext, teardown: Teardow
     },
   };
 }
-
-export type ServiceStack = Awaited<ReturnType<typeof startServiceStack>>;
