@@ -55,10 +55,14 @@ export async function branchSync(input: BranchSyncInput): Promise<void> {
   });
   setHandler(syncStatusQuery, () => statusOf(branch, state, nextRunAt));
 
+  // A slice retries for up to 30 minutes rather than a count of attempts: under a storm of
+  // failures eight attempts run out within two minutes, and a failed run starts over at
+  // page 1 next time, while a page RentProg answers within the half hour keeps the walk.
   const pages = proxyActivities<SyncActivities>({
     taskQueue: rentprogTaskQueue(workflowInfo().taskQueue, branch),
     startToCloseTimeout: '2m',
-    retry: RENTPROG_RETRY_POLICY,
+    scheduleToCloseTimeout: '30m',
+    retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
   });
 
   for (;;) {
