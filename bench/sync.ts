@@ -52,7 +52,9 @@ async function main() {
   const database = await createBenchDatabase();
   const env = {
     RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
-    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(Object.fromEntries(branches.map((b) => [b, 'bench']))),
+    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
+      Object.fromEntries(branches.map((b) => [b, 'bench-webhook-secret'])),
+    ),
     RENTPROG_BASE_URL: sim.baseUrl,
     // The simulator has no rate limit; the budget would otherwise be the bottleneck.
     RENTPROG_MAX_RPM: '1000000',

@@ -10,7 +10,10 @@ const validEnv = (): NodeJS.ProcessEnv => ({
     tbilisi: COMPANY_TOKEN,
     batumi: 'placeholder-company-token-batumi',
   }),
-  RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: WEBHOOK_SECRET, batumi: ['new-secret', 'old-secret'] }),
+  RENTPROG_WEBHOOK_SECRETS: JSON.stringify({
+    tbilisi: WEBHOOK_SECRET,
+    batumi: ['new-secret-0123456789', 'old-secret-0123456789'],
+  }),
 });
 
 function configError(env: NodeJS.ProcessEnv): ConfigError {
@@ -36,7 +39,10 @@ describe('configuration', () => {
       syncIntervalMs: 15 * 60_000,
       maxRequestsPerMinute: 100,
       timeZones: { tbilisi: 'Asia/Tbilisi', batumi: 'Asia/Tbilisi' },
-      webhookSecrets: { tbilisi: [WEBHOOK_SECRET], batumi: ['new-secret', 'old-secret'] },
+      webhookSecrets: {
+        tbilisi: [WEBHOOK_SECRET],
+        batumi: ['new-secret-0123456789', 'old-secret-0123456789'],
+      },
     });
     expect(config.http).toEqual({ port: 3000, publicBaseUrl: 'http://localhost:3000' });
     expect(config.temporal).toEqual({
@@ -95,7 +101,10 @@ describe('configuration', () => {
   it('checks that the branch maps agree and never prints a secret', () => {
     const err = configError({
       RENTPROG_BRANCH_KEYS: JSON.stringify({ tbilisi: COMPANY_TOKEN, kutaisi: 'k' }),
-      RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: WEBHOOK_SECRET, batumi: 'b' }),
+      RENTPROG_WEBHOOK_SECRETS: JSON.stringify({
+        tbilisi: WEBHOOK_SECRET,
+        batumi: 'batumi-secret-0123456789',
+      }),
       TELEGRAM_NOTIFY_CHATS: '{"Tbilisi": 1}',
       DATABASE_URL: 'mysql://user:hunter2@db/x',
     });
@@ -116,6 +125,41 @@ describe('configuration', () => {
     ]);
     expect(err.message).not.toContain('secret-bot-token');
     expect(loadConfig({}, { requireBranches: false }).branches).toEqual([]);
+  });
+
+  it('refuses webhook secrets shorter than 16 characters, in any branch and any position', () => {
+    const err = configError({
+      ...validEnv(),
+      RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: WEBHOOK_SECRET, batumi: [WEBHOOK_SECRET, 'x'] }),
+    });
+    expect(err.message).toContain('RENTPROG_WEBHOOK_SECRETS: every secret needs at least 16 characters');
+    expect(err.message).not.toContain(WEBHOOK_SECRET);
+  });
+
+  it('reads the dedup window, the spool cap and the payload keys', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const config = loadConfig({
+      ...validEnv(),
+      WEBHOOK_DEDUP_WINDOW: '20s',
+      SPOOL_MAX_BYTES: String(64 * 1024 * 1024),
+      TEMPORAL_PAYLOAD_KEYS: `k2:${key}, k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
+    expect(config.ingress).toEqual({ dedupWindowMs: 20_000, spoolMaxBytes: 64 * 1024 * 1024 });
+    expect(config.temporal.payloadKeys?.map((k) => k.id)).toEqual(['k2', 'k1']);
+    expect(config.temporal.payloadKeys?.[0]?.key.equals(Buffer.alloc(32, 7))).toBe(true);
+    expect(loadConfig(validEnv()).ingress).toEqual({
+      dedupWindowMs: 15 * 60_000,
+      spoolMaxBytes: 1024 * 1024 * 1024,
+    });
+
+    const bad = configError({
+      ...validEnv(),
+      WEBHOOK_DEDUP_WINDOW: '500ms',
+      TEMPORAL_PAYLOAD_KEYS: `k1:${Buffer.alloc(16).toString('base64')}`,
+    });
+    expect(bad.message).toContain('WEBHOOK_DEDUP_WINDOW: must be at least 1s');
+    expect(bad.message).toContain('TEMPORAL_PAYLOAD_KEYS: must be id:key pairs');
+    expect(bad.message).not.toContain(Buffer.alloc(16).toString('base64'));
   });
 
   it('stops the service at start-up with the message and exit code 1', () => {

@@ -20,12 +20,20 @@ export interface Config {
     timeZones: Record<string, string>;
   };
   http: { port: number; publicBaseUrl: string };
+  ingress: {
+    /** A repeat of the same webhook within this long of the first is answered as a duplicate. */
+    dedupWindowMs: number;
+    /** The file spool refuses (503) rather than fill the disk past this. */
+    spoolMaxBytes: number;
+  };
   temporal: {
     address: string;
     namespace: string;
     taskQueue: string;
     /** Where the worker serves Temporal's own SDK metrics for Prometheus, if anywhere. */
     metricsAddress?: string;
+    /** AES-256-GCM keys for workflow payloads, the first encrypts. Secret. Unset: plain payloads. */
+    payloadKeys?: { id: string; key: Buffer }[];
   };
   /** `url` for a Postgres server, otherwise PGlite files under `dataDir`. */
   database: { url?: string; dataDir: string };

@@ -135,11 +135,13 @@ function toConfig(env: Env): Config {
       port: env.PORT,
       publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://localhost:${env.PORT}`,
     },
+    ingress: { dedupWindowMs: env.WEBHOOK_DEDUP_WINDOW, spoolMaxBytes: env.SPOOL_MAX_BYTES },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
+      payloadKeys: env.TEMPORAL_PAYLOAD_KEYS,
     },
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR },
     telegram: {

@@ -18,6 +18,7 @@ export const SECRET_VARIABLES = new Set([
   'TELEGRAM_WEBHOOK_SECRET',
   'UMNICO_API_TOKEN',
   'STRIPE_SECRET_KEY',
+  'TEMPORAL_PAYLOAD_KEYS',
 ]);
 
 /** A JSON-encoded object; the parse error never quotes the input (it may be a secret). */
@@ -34,10 +35,38 @@ const jsonObject = z.string().transform((text, ctx) => {
 
 const jsonMapOf = <T extends z.ZodType>(value: T) => jsonObject.pipe(z.record(branchName, value));
 
-const secretList = z.union([
-  z.string().min(1, 'a secret must not be empty'),
-  z.array(z.string().min(1, 'a secret must not be empty')).min(1, 'list at least one secret'),
-]);
+/** A webhook secret is the only thing between the internet and a workflow start: no short ones. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+const webhookSecret = z
+  .string()
+  .min(MIN_WEBHOOK_SECRET_LENGTH, `every secret needs at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+const secretList = z.union([webhookSecret, z.array(webhookSecret).min(1, 'list at least one secret')]);
+
+/**
+ * `id:base64key` pairs, comma-separated, each key 32 bytes (AES-256): the first encrypts,
+ * every one decrypts, so keys rotate by putting a new one first. The error never quotes a key.
+ */
+const payloadKeys = z.string().transform((text, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  for (const part of text.split(',')) {
+    const match = /^\s*([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=]+)\s*$/.exec(part);
+    const key = match ? Buffer.from(match[2]!, 'base64') : undefined;
+    if (!match || key?.length !== 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be id:key pairs, comma-separated, each key 32 bytes in base64 (openssl rand -base64 32)',
+      });
+      return z.NEVER;
+    }
+    if (keys.some((k) => k.id === match[1])) {
+      ctx.addIssue({ code: 'custom', message: `key id ${match[1]} appears twice` });
+      return z.NEVER;
+    }
+    keys.push({ id: match[1]!, key: key });
+  }
+  return keys;
+});
 
 const integer = (min: number, max: number) =>
   z
@@ -116,10 +145,13 @@ export const envSchema = z.object({
     .default('localhost:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rentprog'),
+  TEMPORAL_PAYLOAD_KEYS: payloadKeys.optional(),
   TEMPORAL_METRICS_ADDRESS: z
     .string()
     .regex(/^[\w.-]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')
     .optional(),
+  WEBHOOK_DEDUP_WINDOW: duration(1000).default(15 * 60_000),
+  SPOOL_MAX_BYTES: integer(1024 * 1024, Number.MAX_SAFE_INTEGER).default(1024 * 1024 * 1024),
   DATABASE_URL: postgresUrl.optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   TELEGRAM_BOT_TOKEN: z

@@ -37,7 +37,7 @@ describe('rentprog-flow status and sync (the real binary)', () => {
     cliEnv = {
       RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
       RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
-        Object.fromEntries(BRANCHES.map((b) => [b, `secret-${b}-xyz`])),
+        Object.fromEntries(BRANCHES.map((b) => [b, `webhook-secret-${b}-xyz`])),
       ),
       RENTPROG_BASE_URL: sim.baseUrl,
       TEMPORAL_ADDRESS: inject('temporalAddress'),

@@ -7,7 +7,10 @@ const run = (...args: string[]) =>
     env: {
       PATH: process.env.PATH,
       RENTPROG_BRANCH_KEYS: '{"tbilisi":"placeholder-company-token","batumi":"placeholder-company-token-2"}',
-      RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ tbilisi: secret, batumi: ['short', 'old-one'] }),
+      RENTPROG_WEBHOOK_SECRETS: JSON.stringify({
+        tbilisi: secret,
+        batumi: ['batumi-current-secret-01', 'batumi-previous-secret-02'],
+      }),
       PUBLIC_BASE_URL: 'https://rentprog.example.org',
     },
     encoding: 'utf8',
@@ -19,14 +22,14 @@ describe('rentprog-flow webhooks', () => {
     const { stdout, status } = run();
     expect(status).toBe(0);
     expect(stdout).toContain('https://rentprog.example.org/webhooks/rentprog/tbilisi?t=a-l***');
-    expect(stdout).toContain('https://rentprog.example.org/webhooks/rentprog/batumi?t=***');
+    expect(stdout).toContain('https://rentprog.example.org/webhooks/rentprog/batumi?t=bat***');
     expect(stdout).not.toContain(secret);
-    expect(stdout).not.toContain('short');
+    expect(stdout).not.toContain('batumi-current-secret-01');
   });
 
   it('prints them whole with --show-secrets, for pasting into RentProg', () => {
     const { stdout } = run('--show-secrets');
     expect(stdout).toContain(`/webhooks/rentprog/tbilisi?t=${secret}`);
-    expect(stdout).toContain('/webhooks/rentprog/batumi?t=short');
+    expect(stdout).toContain('/webhooks/rentprog/batumi?t=batumi-current-secret-01');
   });
 });

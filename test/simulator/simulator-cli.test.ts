@@ -6,7 +6,7 @@ import { companyTokens } from '../helpers/simulator.js';
 describe('rentprog-flow simulator', () => {
   it('serves the configured branches with their company tokens and stops on SIGINT', async () => {
     const keys = companyTokens();
-    const secrets = Object.fromEntries(Object.keys(keys).map((b) => [b, `hook-${b}`]));
+    const secrets = Object.fromEntries(Object.keys(keys).map((b) => [b, `webhook-secret-${b}`]));
     const child = spawn(
       process.execPath,
       ['bin/rentprog-flow.js', 'simulator', '--port', '0', '--scale', '30'],
