@@ -2,7 +2,8 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { openPostgres } from '../store/postgres-db.js';
 import { PostgresSpool } from './postgres-spool.js';
-import { FileSpool, type Spool } from './spool.js';
+import { FileSpool } from './file-spool.js';
+import type { Spool } from './spool.js';
 
 /**
  * `webhook_inbox` in Postgres when DATABASE_URL is set (shared by all ingress replicas),

@@ -30,7 +30,7 @@ export function startSpoolRelay(deps: {
           entry.kind === 'event'
             ? await startEventWorkflow(deps.starter, entry.input)
             : await startQuarantineWorkflow(deps.starter, entry.input);
-        await deps.spool.ack(entry.seq);
+        await deps.spool.ack([entry.seq]);
         deps.logger.info({ workflowId: result.workflowId, duplicate: result.duplicate }, 'spool: relayed');
       } catch (err) {
         if (err instanceof TemporalUnavailableError) return; // still away: try again later

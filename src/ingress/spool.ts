@@ -1,5 +1,3 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
-import path from 'node:path';
 import type { RentProgEvent } from '../rentprog/webhook-event.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 
@@ -10,108 +8,30 @@ export type SpoolEntry =
 
 export type SpooledEntry = SpoolEntry & { seq: number };
 
+/** An entry whose start Temporal refused for good: kept for a person, never retried by the relay. */
+export interface DeadLetter {
+  entry: SpooledEntry;
+  reason: string;
+  deadAt: string;
+}
+
+/** The spool holds as much as it may (`SPOOL_MAX_BYTES`): the webhook is answered 503. */
+export class SpoolFullError extends Error {
+  override name = 'SpoolFullError';
+}
+
 export interface Spool {
-  /** Resolves only once the entry is on disk; rejects if it cannot be written. */
+  /** Resolves only once the entry is on disk; rejects if it cannot be written (SpoolFullError when full). */
   append(entry: SpoolEntry): Promise<void>;
-  /** Entries not yet acknowledged, oldest first (at most `limit`). */
+  /** Entries neither acknowledged nor dead-lettered, oldest first (at most `limit`). */
   pending(limit?: number): Promise<SpooledEntry[]>;
-  ack(seq: number): Promise<void>;
+  /** These entries' workflows exist: forget them. */
+  ack(seqs: number[]): Promise<void>;
+  /** Moves an entry out of the way of the relay into the dead letters, with the reason. */
+  deadLetter(entry: SpooledEntry, reason: string): Promise<void>;
+  /** Dead letters, newest first (at most `limit`). */
+  deadLetters(limit?: number): Promise<DeadLetter[]>;
+  deadLetterCount(): Promise<number>;
   /** Entries waiting, as of the last write or read. */
   depth(): number;
-}
-
-/**
- * The embedded spool: an append-only JSON-lines file, fsync'd on every append, plus an
- * append-only file of acknowledged sequence numbers. Both are emptied once everything
- * has been relayed. Appends are serialised so lines never interleave.
- */
-export class FileSpool implements Spool {
-  private entries: SpooledEntry[] = [];
-  private nextSeq = 1;
-  private queue: Promise<unknown> = Promise.resolve();
-
-  private constructor(
-    private readonly entriesFile: string,
-    private readonly acksFile: string,
-  ) {}
-
-  static async open(dir: string): Promise<FileSpool> {
-    await mkdir(dir, { recursive: true });
-    const spool = new FileSpool(path.join(dir, 'webhook-spool.jsonl'), path.join(dir, 'webhook-spool.acks'));
-    const lines = await readLines(spool.entriesFile);
-    const acked = new Set((await readLines(spool.acksFile)).map(Number));
-    for (const line of lines) {
-      // A torn last line (a crash mid-write) was never acknowledged to anyone: skip it.
-      const entry = parseEntry(line);
-      if (!entry) continue;
-      spool.nextSeq = Math.max(spool.nextSeq, entry.seq + 1);
-      if (!acked.has(entry.seq)) spool.entries.push(entry);
-    }
-    return spool;
-  }
-
-  append(entry: SpoolEntry): Promise<void> {
-    return this.serially(async () => {
-      const spooled = { ...entry, seq: this.nextSeq };
-      await appendDurably(this.entriesFile, `${JSON.stringify(spooled)}\n`);
-      this.nextSeq++;
-      this.entries.push(spooled);
-    });
-  }
-
-  pending(limit = 100): Promise<SpooledEntry[]> {
-    return Promise.resolve(this.entries.slice(0, limit));
-  }
-
-  ack(seq: number): Promise<void> {
-    return this.serially(async () => {
-      this.entries = this.entries.filter((entry) => entry.seq !== seq);
-      if (this.entries.length === 0) {
-        await rm(this.entriesFile, { force: true });
-        await rm(this.acksFile, { force: true });
-      } else {
-        await appendDurably(this.acksFile, `${seq}\n`);
-      }
-    });
-  }
-
-  depth(): number {
-    return this.entries.length;
-  }
-
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
-    return next;
-  }
-}
-
-async function appendDurably(file: string, text: string): Promise<void> {
-  const handle = await open(file, 'a');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readLines(file: string): Promise<string[]> {
-  try {
-    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
-function parseEntry(line: string): SpooledEntry | undefined {
-  try {
-    const entry = JSON.parse(line) as SpooledEntry;
-    return typeof entry.seq === 'number' && (entry.kind === 'event' || entry.kind === 'quarantine')
-      ? entry
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }

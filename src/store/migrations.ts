@@ -129,6 +129,28 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'webhook dead letters, quarantined bodies',
+    sql: `
+      CREATE TABLE webhook_dead_letters (
+        seq         bigint      PRIMARY KEY,
+        kind        text        NOT NULL CHECK (kind IN ('event', 'quarantine')),
+        input       jsonb       NOT NULL,
+        reason      text        NOT NULL,
+        spooled_at  timestamptz NOT NULL,
+        dead_at     timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE webhook_bodies (
+        sha256       text        PRIMARY KEY,
+        branch       text        NOT NULL,
+        content_type text        NOT NULL,
+        body         bytea       NOT NULL,
+        received_at  timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same for every process running migrations.

@@ -9,7 +9,8 @@ import { createActivities } from '../../src/activities/index.js';
 import { ensureTemporalCli } from '../../src/cli/temporal-cli.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { PostgresSpool } from '../../src/ingress/postgres-spool.js';
-import { FileSpool, type Spool } from '../../src/ingress/spool.js';
+import { FileSpool } from '../../src/ingress/file-spool.js';
+import type { Spool } from '../../src/ingress/spool.js';
 import { startSpoolRelay } from '../../src/ingress/spool-relay.js';
 import { ingressConnection } from '../../src/ingress/temporal-connection.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
@@ -151,7 +152,7 @@ describe('the file spool', () => {
       const before = await FileSpool.open(other);
       await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e1' } as never });
       await before.append({ kind: 'event', spooledAt: 'now', input: { eventId: 'e2' } as never });
-      await before.ack(1);
+      await before.ack([1]);
       const after = await FileSpool.open(other);
       expect((await after.pending()).map((e) => [e.seq, (e.input as { eventId: string }).eventId])).toEqual([
         [2, 'e2'],
