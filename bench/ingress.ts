@@ -15,7 +15,10 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import os from 'node:os';
+import path from 'node:path';
 import { createIngressApp } from '../src/ingress/app.js';
+import { FileQuarantineBodies } from '../src/ingress/quarantine-bodies.js';
 import type { EventSink } from '../src/ingress/start-workflows.js';
 import type { RentProgEvent } from '../src/rentprog/webhook-event.js';
 import { webhookBody } from '../src/simulator/webhook-sender.js';
@@ -46,6 +49,8 @@ async function main() {
       starter: { client: env.client, taskQueue: 'bench-no-worker', deadlineMs: 5000 },
       sink,
       logger,
+      dedupWindowMs: 60_000,
+      quarantineBodies: new FileQuarantineBodies(path.join(os.tmpdir(), 'rentprog-bench-quarantine')),
       isTemporalReachable: () => Promise.resolve(true),
     });
     const server: Server = await new Promise((resolve) => {

@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
 import { constantTimeEqual } from './constant-time.js';
 import { type EventSink, type Starter, temporalSink } from './start-workflows.js';
-import { webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
+import type { TemporalBreaker } from './temporal-breaker.js';
+import { webhookGate, webhookRoute, type WebhookRouteDeps } from './webhook-route.js';
 
 export interface IngressDeps extends Omit<WebhookRouteDeps, 'sink'> {
   starter: Starter;
@@ -14,6 +15,7 @@ export interface IngressDeps extends Omit<WebhookRouteDeps, 'sink'> {
   metrics?: Metrics;
   /** The bot in webhook mode: updates arrive at `path`, carrying Telegram's secret token. */
   telegramWebhook?: { path: string; secretToken: string; handler: RequestHandler };
+  breaker?: TemporalBreaker;
   /** Whether Temporal answers now; `/readyz` reports it. */
   isTemporalReachable: () => Promise<boolean>;
 }
@@ -34,13 +36,15 @@ export function createIngressApp(deps: IngressDeps): express.Express {
       deps.observe?.(outcome);
     },
   };
-  if (metrics && deps.spool) metrics.trackSpool(() => deps.spool!.depth());
+  if (metrics && deps.spool) metrics.trackSpool(deps.spool);
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
-  // The raw bytes are kept for signatures and quarantine: parsing happens after auth.
-  app.post(
+  // The raw bytes are kept for signatures and quarantine: parsing happens after auth, and
+  // a secret in the query is checked before the body is read at all.
+  app.all(
     '/webhooks/rentprog/:branch',
+    webhookGate(routeDeps),
     express.raw({ type: () => true, limit: MAX_BODY_BYTES }),
     (req: Request<{ branch: string }>, res: Response, next: NextFunction) => {
       webhookRoute(routeDeps)(req, res).catch(next);
@@ -74,7 +78,8 @@ export function createIngressApp(deps: IngressDeps): express.Express {
       .isTemporalReachable()
       .then((temporal) => {
         const spool = deps.spool ? { spoolDepth: deps.spool.depth() } : {};
-        res.status(temporal ? 200 : 503).json({ ok: temporal, temporal, ...spool });
+        const breaker = deps.breaker ? { spoolingAtOnce: deps.breaker.isOpen() } : {};
+        res.status(temporal ? 200 : 503).json({ ok: temporal, temporal, ...spool, ...breaker });
       })
       .catch(next);
   });

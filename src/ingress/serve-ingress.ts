@@ -5,11 +5,23 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { createIngressApp, type IngressDeps } from './app.js';
-import { openSpool } from './open-spool.js';
+import { openIngressStores } from './open-ingress-stores.js';
 import { startSpoolRelay } from './spool-relay.js';
+import { TemporalBreaker } from './temporal-breaker.js';
 
 /** How long a webhook waits for Temporal to accept its workflow before it is spooled. */
 export const START_DEADLINE_MS = 5000;
+
+/**
+ * Node's defaults let one client hold a request open for five minutes and open any number
+ * of connections; RentProg sends small bodies and needs neither.
+ */
+export const SERVER_LIMITS = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+  maxConnections: 1024,
+} as const;
 
 export interface ServeOptions {
   config: Config;
@@ -22,44 +34,70 @@ export interface ServeOptions {
 }
 
 /**
- * The ingress on its port, with its outage spool and the relay that drains it. `stop`
- * stops taking webhooks, lets the ones in flight finish, then stops relaying.
+ * The ingress on its port, with its outage spool, the relay that drains it, and the
+ * breaker that sends webhooks straight to the spool while Temporal is away. `stop` stops
+ * taking webhooks, lets the ones in flight finish, then stops relaying.
  */
 export async function serveIngress(options: ServeOptions) {
-  const { config, client, logger } = options;
+  const { config, client, logger, metrics } = options;
   const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS };
-  const { spool, close: closeSpool } = await openSpool(config.database);
-  const relay = startSpoolRelay({ spool, starter, logger });
+  const { spool, quarantineBodies, close: closeStores } = await openIngressStores(config);
+  const breaker = new TemporalBreaker({
+    probe: () => temporalReachable(client, 1000),
+    logger,
+    onChange: (open) => metrics?.temporalBreaker(open),
+  });
+  const relay = startSpoolRelay({ spool, starter, logger, metrics, breaker });
   const app = createIngressApp({
     webhookSecrets: config.rentprog.webhookSecrets,
     signatureHeader: config.rentprog.signatureHeader,
+    dedupWindowMs: config.ingress.dedupWindowMs,
     starter,
     spool,
+    quarantineBodies,
+    breaker,
     logger,
-    metrics: options.metrics,
+    metrics,
     telegramWebhook: options.telegramWebhook,
     observe: options.observe,
     isTemporalReachable: () => temporalReachable(client),
   });
-  const server: Server = await new Promise((resolve) => {
-    const listening = options.host
-      ? app.listen(config.http.port, options.host, () => resolve(listening))
-      : app.listen(config.http.port, () => resolve(listening));
-  });
+  const server = await listen(app, config.http.port, options.host);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${options.host ?? 'localhost'}:${port}`,
     async stop() {
       await new Promise((resolve) => server.close(resolve));
+      breaker.stop();
       await relay.stop();
-      await closeSpool();
+      await closeStores();
     },
   };
 }
 
-export async function temporalReachable(client: Client): Promise<boolean> {
+/** Listens with SERVER_LIMITS applied; used by the service and by tests alike. */
+export async function listen(
+  app: ReturnType<typeof createIngressApp>,
+  port: number,
+  host?: string,
+): Promise<Server> {
+  const server: Server = await new Promise((resolve) => {
+    const listening = host
+      ? app.listen(port, host, () => resolve(listening))
+      : app.listen(port, () => resolve(listening));
+  });
+  server.headersTimeout = SERVER_LIMITS.headersTimeoutMs;
+  server.requestTimeout = SERVER_LIMITS.requestTimeoutMs;
+  server.keepAliveTimeout = SERVER_LIMITS.keepAliveTimeoutMs;
+  server.maxConnections = SERVER_LIMITS.maxConnections;
+  return server;
+}
+
+export async function temporalReachable(client: Client, timeoutMs = 2000): Promise<boolean> {
   try {
-    await client.withDeadline(Date.now() + 2000, () => client.connection.workflowService.getSystemInfo({}));
+    await client.withDeadline(Date.now() + timeoutMs, () =>
+      client.connection.workflowService.getSystemInfo({}),
+    );
     return true;
   } catch {
     return false;

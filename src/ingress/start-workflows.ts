@@ -1,14 +1,12 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { classifyStartError } from './start-errors.js';
 import type { RentProgEvent } from '../rentprog/webhook-event.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 import type { quarantine } from '../workflows/quarantine.js';
 import type { rentprogEvent } from '../workflows/rentprog-event.js';
 import { BRANCH_SEARCH_ATTRIBUTE, EVENT_SEARCH_ATTRIBUTE } from '../workflows/search-attributes.js';
 
-/** Temporal did not accept the start in time; the caller answers 503 (or spools, later). */
-export class TemporalUnavailableError extends Error {
-  override name = 'TemporalUnavailableError';
-}
+export { TemporalRefusedError, TemporalUnavailableError } from './start-errors.js';
 
 export interface StartResult {
   workflowId: string;
@@ -26,7 +24,11 @@ export interface Starter {
 export const eventWorkflowId = (event: Pick<RentProgEvent, 'branch' | 'eventId'>) =>
   `rentprog-event:${event.branch}:${event.eventId}`;
 
-/** Starts `rentprogEvent` once per eventId: REJECT_DUPLICATE turns a repeat into `duplicate`. */
+/**
+ * Starts `rentprogEvent` for an event id unless a run of it is still open: the workflow
+ * stays open for the dedup window after its work, so a repeat inside the window is a
+ * `duplicate`, and the same change after it (ALLOW_DUPLICATE) is processed again.
+ */
 export function startEventWorkflow(starter: Starter, event: RentProgEvent): Promise<StartResult> {
   const workflowId = eventWorkflowId(event);
   return startOnce(starter, workflowId, () =>
@@ -34,7 +36,7 @@ export function startEventWorkflow(starter: Starter, event: RentProgEvent): Prom
       workflowId,
       taskQueue: starter.taskQueue,
       args: [event],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       typedSearchAttributes: [
         { key: BRANCH_SEARCH_ATTRIBUTE, value: event.branch },
         { key: EVENT_SEARCH_ATTRIBUTE, value: event.type },
@@ -86,15 +88,6 @@ async function startOnce(
     return { workflowId, duplicate: false };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, duplicate: true };
-    throw new TemporalUnavailableError(`Temporal did not accept ${workflowId}: ${describe(err)}`, {
-      cause: err,
-    });
+    throw classifyStartError(err, workflowId);
   }
-}
-
-function describe(err: unknown): string {
-  const cause = err instanceof Error ? (err.cause ?? err) : err;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  const message = err instanceof Error ? err.message : String(err);
-  return typeof code === 'number' || typeof code === 'string' ? `${message} (gRPC ${code})` : message;
 }

@@ -66,16 +66,44 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  /** Reports the outage spool's depth at every scrape. */
-  trackSpool(depth: () => number): void {
+  private readonly relayed = new Counter({
+    name: 'rentprog_spool_relay_total',
+    help: 'Spooled webhooks the relay handled, by outcome (relayed, duplicate, dead_lettered, temporal_away)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+  private readonly breakerOpen = new Gauge({
+    name: 'rentprog_temporal_breaker_open',
+    help: '1 while the ingress spools every webhook at once because Temporal is away',
+    registers: [this.registry],
+  });
+
+  /** Reports the outage spool's depth and its dead letters at every scrape. */
+  trackSpool(spool: { depth: () => number; deadLetterCount: () => Promise<number> }): void {
     new Gauge({
       name: 'rentprog_spool_depth',
       help: 'Webhooks waiting in the outage spool',
       registers: [this.registry],
       collect() {
-        this.set(depth());
+        this.set(spool.depth());
       },
     });
+    new Gauge({
+      name: 'rentprog_spool_dead_letters',
+      help: 'Spooled webhooks Temporal refused for good, kept for a person to look at',
+      registers: [this.registry],
+      async collect() {
+        this.set(await spool.deadLetterCount().catch(() => Number.NaN));
+      },
+    });
+  }
+
+  relay(outcome: 'relayed' | 'duplicate' | 'dead_lettered' | 'temporal_away'): void {
+    this.relayed.inc({ outcome });
+  }
+
+  temporalBreaker(open: boolean): void {
+    this.breakerOpen.set(open ? 1 : 0);
   }
 
   webhook(outcome: { branch: string; type?: string; status: number; duplicate?: boolean; ms: number }): void {

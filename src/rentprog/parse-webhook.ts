@@ -1,15 +1,18 @@
-import { parseRubyLiteral } from './ruby-literal.js';
+import { MAX_KEY_LENGTH, parseRubyLiteral } from './ruby-literal.js';
 
 export type ParsedWebhook =
   { ok: true; event: string; payload: Record<string, unknown> } | { ok: false; error: string };
 
 const EVENT_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** Deep enough for any real payload; deeper ones would overflow recursive code further on. */
+export const MAX_PAYLOAD_DEPTH = 64;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Reads a webhook body into `{event, payload}`. The body is JSON (or, for robustness, a
  * form); the payload an object, a JSON string, or a Ruby `Hash#inspect` string, tried in
- * that order (API.md §6.3). Every failure is a short reason, never an exception.
+ * that order. The event name is read from `event`, else `type`, else `name`, as the
+ * original integration did. Every failure is a short reason, never an exception.
  */
 export function parseWebhookBody(raw: Uint8Array, contentType = ''): ParsedWebhook {
   let text: string;
@@ -28,6 +31,8 @@ export function parseWebhookBody(raw: Uint8Array, contentType = ''): ParsedWebho
   if (payload === undefined || payload === null) return { ok: false, error: 'missing payload' };
   const object = readPayload(payload);
   if (!object) return { ok: false, error: 'payload could not be parsed' };
+  const shapeError = shapeProblem(object);
+  if (shapeError) return { ok: false, error: shapeError };
   if (rentprogIdOf(object) === undefined) return { ok: false, error: 'payload has no id' };
   return { ok: true, event, payload: object };
 }
@@ -49,12 +54,43 @@ function readJson(text: string): Envelope {
     return { ok: false, error: 'body is not valid JSON' };
   }
   if (!isObject(body)) return { ok: false, error: 'body is not a JSON object' };
-  return { ok: true, event: body.event, payload: body.payload };
+  return { ok: true, event: eventNameOf(body), payload: body.payload };
 }
 
 function readForm(text: string): Envelope {
   const form = new URLSearchParams(text);
-  return { ok: true, event: form.get('event') ?? undefined, payload: form.get('payload') ?? undefined };
+  return {
+    ok: true,
+    event: eventNameOf({ event: form.get('event'), type: form.get('type'), name: form.get('name') }),
+    payload: form.get('payload') ?? undefined,
+  };
+}
+
+function eventNameOf(body: Record<string, unknown>): unknown {
+  for (const field of ['event', 'type', 'name']) {
+    const value = body[field];
+    if (value !== undefined && value !== null) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Nesting deeper than MAX_PAYLOAD_DEPTH or a key longer than MAX_KEY_LENGTH: checked
+ * without recursion, because a hostile body may be nested ten thousand levels deep.
+ */
+function shapeProblem(payload: Record<string, unknown>): string | undefined {
+  const stack: { value: unknown; depth: number }[] = [{ value: payload, depth: 1 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_PAYLOAD_DEPTH) return `payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels`;
+    const children = Array.isArray(value) ? value : Object.values(value);
+    if (!Array.isArray(value) && Object.keys(value).some((key) => key.length > MAX_KEY_LENGTH)) {
+      return `payload has a key longer than ${MAX_KEY_LENGTH} characters`;
+    }
+    for (const child of children) stack.push({ value: child, depth: depth + 1 });
+  }
+  return undefined;
 }
 
 function readPayload(payload: unknown): Record<string, unknown> | undefined {

@@ -6,6 +6,9 @@
 
 // Deep enough for any real payload, shallow enough that recursion can never overflow the stack.
 const MAX_DEPTH = 64;
+// A numeric key becomes a BigInt, whose cost grows with the square of its length: a 1 MiB
+// key would block the event loop for about a second. No RentProg key is anywhere near this.
+export const MAX_KEY_LENGTH = 256;
 
 const WHITESPACE = ' \t\r\n';
 
@@ -119,6 +122,7 @@ class Parser {
       const start = this.pos;
       this.eat('-');
       this.digits();
+      if (this.pos - start > MAX_KEY_LENGTH) throw new RubyLiteralError('key too long', start);
       // BigInt keeps ids beyond 2^53 exact and normalises `-0` and leading zeros.
       key = BigInt(this.text.slice(start, this.pos)).toString();
     } else {

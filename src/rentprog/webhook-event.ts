@@ -15,6 +15,8 @@ export interface RentProgEvent {
   changes: Record<string, [unknown, unknown]>;
   receivedAt: string;
   rawEvent: string;
+  /** The workflow stays open this long after `receivedAt`, answering repeats as duplicates. */
+  dedupWindowMs?: number;
 }
 
 export const INTERNAL_EVENT_TYPES = [

@@ -1,11 +1,15 @@
-/** An authentic webhook we could not read, kept whole so an engineer can fix and replay it. */
+/**
+ * An authentic webhook we could not read or could not hand to Temporal. The body itself
+ * stays out of the workflow (it may be megabytes, and holds personal data): it is kept
+ * in the quarantine body store, found by `bodyRef`, and the workflow gets its digest.
+ */
 export interface QuarantineInput {
   branch: string;
   reason: string;
   receivedAt: string;
   contentType: string;
-  /** The raw body: UTF-8 text when it decodes, base64 otherwise. */
-  body: string;
-  bodyEncoding: 'utf8' | 'base64';
   bodySha256: string;
+  bytes: number;
+  /** Where the body is: `postgres:webhook_bodies/<sha256>` or `file:<path>`. */
+  bodyRef: string;
 }

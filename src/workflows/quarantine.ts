@@ -8,9 +8,10 @@ const { recordEvent } = proxyActivities<EventActivities>({
 });
 
 /**
- * Keeps an authentic webhook we could not read. Its input (the raw body, the reason)
- * stays visible in the Web UI, and a `webhook_events` row marks it `unparsed`, so an
- * engineer can fix the parser and replay the body; nothing RentProg sent is lost.
+ * Keeps an authentic webhook we could not read. Its input (the reason, the body's digest
+ * and where the body is kept) stays visible in the Web UI, and a `webhook_events` row
+ * marks it `unparsed`, so an engineer can fix the parser and replay the body; nothing
+ * RentProg sent is lost.
  */
 export async function quarantine(input: QuarantineInput): Promise<{ recorded: true }> {
   await recordEvent({
@@ -23,7 +24,12 @@ export async function quarantine(input: QuarantineInput): Promise<{ recorded: tr
     workflowId: workflowInfo().workflowId,
     status: 'unparsed',
     error: input.reason,
-    payload: { contentType: input.contentType, body: input.body, bodyEncoding: input.bodyEncoding },
+    payload: {
+      contentType: input.contentType,
+      bytes: input.bytes,
+      bodySha256: input.bodySha256,
+      bodyRef: input.bodyRef,
+    },
     receivedAt: input.receivedAt,
   });
   return { recorded: true };

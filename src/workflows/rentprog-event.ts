@@ -3,13 +3,19 @@ import {
   ApplicationFailure,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EventActivities } from '../activities/events/event-activities.js';
-import type { NotifyActivities, NotifyResult } from '../activities/notify/notify-activities.js';
+import type { NotifyActivities } from '../activities/notify/notify-activities.js';
 import { RENTPROG_RETRY_POLICY } from '../rentprog/temporal-failure.js';
 import { isDestroyEvent, isStoredEntity, type RentProgEvent } from '../rentprog/webhook-event.js';
+import { type EventOutcome, eventOutcomeQuery } from './rentprog-event-types.js';
 import { rentprogTaskQueue } from './task-queues.js';
+
+export type { EventOutcome } from './rentprog-event-types.js';
 
 // The database being away only delays an event: retry until it is back.
 // Short Postgres writes: local activities, so they cost the engine no task round trip.
@@ -24,43 +30,49 @@ const { notifyBranch } = proxyActivities<NotifyActivities>({
 
 const NOTIFIED_TYPES = new Set(['booking.issue.planned', 'booking.return.planned', 'car.moved']);
 
-export interface EventOutcome {
-  status: 'processed' | 'not_found';
-  action: 'stored' | 'deleted' | 'recorded' | 'not in branch';
-  notified?: NotifyResult;
-}
-
 /**
  * One RentProg webhook, processed once (the workflow id is the event id): fetch the
  * full record, store it newer-wins, tell the branch's chat when a person is needed, and
  * record the outcome. A RentProg outage only delays it: RentProg calls retry for a day
- * on the branch's rate-limited task queue.
+ * on the branch's rate-limited task queue. Then the workflow waits out the rest of the
+ * dedup window, open, so that the same webhook again is answered as a duplicate.
  */
 export async function rentprogEvent(event: RentProgEvent): Promise<EventOutcome> {
+  let done: EventOutcome | null = null;
+  setHandler(eventOutcomeQuery, () => done);
   try {
     const outcome = await handle(event);
-    await record(
-      event,
-      outcome.status,
-      outcome.action === 'not in branch' ? 'not found in this branch' : null,
-    );
-    return outcome;
+    await record(event, outcome.status, noteOf(outcome));
+    done = outcome;
   } catch (err) {
     const reason = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
     await record(event, 'failed', reason);
     throw ApplicationFailure.nonRetryable(reason, 'RentProgEventFailed');
   }
+  await holdDedupWindow(event);
+  return done;
+}
+
+/** Sleeps until `receivedAt + dedupWindowMs`: RentProg sends no event id, so time is the only tell. */
+async function holdDedupWindow(event: RentProgEvent): Promise<void> {
+  const until = Date.parse(event.receivedAt) + (event.dedupWindowMs ?? 0);
+  const remaining = until - Date.now();
+  if (!(remaining > 0)) return;
+  const summary = `dedup window: the same webhook until ${new Date(until).toISOString()} is a duplicate`;
+  setCurrentDetails(summary);
+  await sleep(remaining, { summary });
+}
+
+function noteOf(outcome: EventOutcome): string | null {
+  if (outcome.action === 'not in branch') return 'not found in this branch';
+  if (outcome.action === 'kept') return 'destroy webhook, but RentProg still has the record: kept';
+  return null;
 }
 
 async function handle(event: RentProgEvent): Promise<EventOutcome> {
   const { entity, branch, rentprogId } = event;
   if (!isStoredEntity(entity)) return { status: 'processed', action: 'recorded' };
   const ref = { entity, branch, rentprogId };
-  if (isDestroyEvent(event)) {
-    await store.markEntityDeleted({ ...ref, at: event.receivedAt });
-    return { status: 'processed', action: 'deleted' };
-  }
-
   const { fetchAndStore } = proxyActivities<EventActivities>({
     taskQueue: rentprogTaskQueue(workflowInfo().taskQueue, branch),
     startToCloseTimeout: '1m',
@@ -68,6 +80,13 @@ async function handle(event: RentProgEvent): Promise<EventOutcome> {
     retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
   });
   const stored = await fetchAndStore({ ...ref, carMoved: event.type === 'car.moved' });
+  // A deletion is believed only when RentProg's own endpoint no longer has the record:
+  // anyone holding the URL could forge a `*_destroy`.
+  if (isDestroyEvent(event)) {
+    if (stored.found) return { status: 'processed', action: 'kept' };
+    await store.markEntityDeleted({ ...ref, at: event.receivedAt });
+    return { status: 'processed', action: 'deleted' };
+  }
   if (!stored.found) return { status: 'not_found', action: 'not in branch' };
 
   const notified = NOTIFIED_TYPES.has(event.type)

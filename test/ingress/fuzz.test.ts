@@ -6,6 +6,7 @@ import { createIngressApp } from '../../src/ingress/app.js';
 import type { EventSink } from '../../src/ingress/start-workflows.js';
 import { Random, seededRandom } from '../../src/simulator/random.js';
 import { hostileRequest } from '../helpers/hostile-request.js';
+import { scratchQuarantineBodies } from '../helpers/ingress.js';
 
 const SECRET = 'fuzz-secret-0123456789';
 describe('10,000 hostile requests against the ingress', () => {
@@ -22,6 +23,8 @@ describe('10,000 hostile requests against the ingress', () => {
       starter: { client: undefined as never, taskQueue: 'unused', deadlineMs: 1000 },
       sink,
       logger: pino({ level: 'silent' }),
+      dedupWindowMs: 60_000,
+      quarantineBodies: scratchQuarantineBodies(),
       isTemporalReachable: () => Promise.resolve(true),
     });
     server = await new Promise((resolve) => {

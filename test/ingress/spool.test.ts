@@ -17,10 +17,10 @@ import type { Simulator } from '../../src/simulator/simulator.js';
 import { webhookBody } from '../../src/simulator/webhook-sender.js';
 import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startIngress } from '../helpers/ingress.js';
+import { scratchQuarantineBodies, startIngress } from '../helpers/ingress.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
-import { uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { eventOutcome, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -120,7 +120,7 @@ describe.each(['file', 'database'] as const)(
         for (let i = 0; i < 300 && spool.depth() > 0; i++) await new Promise((r) => setTimeout(r, 100));
         expect(spool.depth()).toBe(0);
         for (const id of [answers[0]!.workflowId!, answers[2]!.workflowId!]) {
-          await server.client.workflow.getHandle(id).result();
+          await eventOutcome(server.client, id);
         }
       } finally {
         for (const worker of workers) worker.shutdown();
@@ -177,6 +177,8 @@ describe('the file spool', () => {
       starter: { client, taskQueue, deadlineMs: 500 },
       spool: deadSpool,
       logger: logs.logger,
+      dedupWindowMs: 60_000,
+      quarantineBodies: scratchQuarantineBodies(),
       isTemporalReachable: () => Promise.resolve(false),
     });
     const listening = app.listen(0, '127.0.0.1');

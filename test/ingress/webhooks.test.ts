@@ -2,6 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
+import { PostgresQuarantineBodies } from '../../src/ingress/quarantine-bodies.js';
 import { signBody } from '../../src/ingress/webhook-auth.js';
 import { Metrics } from '../../src/metrics/metrics.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
@@ -14,7 +15,7 @@ import { historyText } from '../helpers/history.js';
 import { startIngress } from '../helpers/ingress.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
-import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
+import { connectToDevServer, eventOutcome, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { VECTORS } from '../helpers/vectors.js';
 
 type Answer = { ok: boolean; duplicate?: boolean; eventId?: string; workflowId?: string; error?: string };
@@ -33,6 +34,7 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
   let sim: Simulator;
   let telegram: Awaited<ReturnType<typeof startFakeTelegram>>;
   let ingress: Awaited<ReturnType<typeof startIngress>>;
+  let quarantineBodies: PostgresQuarantineBodies;
   let workers: Worker[];
   let running: Promise<unknown>;
 
@@ -41,12 +43,14 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
     database = await createTestDatabase();
     telegram = await startFakeTelegram();
     sim = await startSimulator(keys);
+    quarantineBodies = new PostgresQuarantineBodies(database.db);
     ingress = await startIngress({
       client: env.client,
       taskQueue,
       webhookSecrets: secrets,
       logger: logs.logger,
       metrics,
+      quarantineBodies,
     });
     for (const branch of BRANCHES) {
       sim.setWebhookUrl(branch, `${ingress.url}/webhooks/rentprog/${branch}?t=${secrets[branch]![0]}`);
@@ -89,7 +93,9 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
   const send = (branch: string, body: string, query = `?t=${secrets[branch]![0]}`, headers = {}) =>
     ingress.post(`/webhooks/rentprog/${branch}${query}`, body, headers);
   const result = (workflowId: string) =>
-    env.client.workflow.getHandle(workflowId).result() as Promise<unknown>;
+    workflowId.startsWith('rentprog-event:')
+      ? eventOutcome(env.client, workflowId)
+      : (env.client.workflow.getHandle(workflowId).result() as Promise<unknown>);
   const booking = (branch: string, id: number) =>
     database.db
       .query<{
@@ -198,14 +204,68 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
       expect(answer).toMatchObject({ ok: false, error: 'payload could not be parsed', quarantined: true });
       expect(answer.workflowId).toMatch(/^rentprog-quarantine:service-center:[0-9a-f]{64}$/);
       await result(answer.workflowId!);
-      const history = historyText(await env.client.workflow.getHandle(answer.workflowId!).fetchHistory());
-      expect(history).toContain('mileage');
-      const [row] = await database.db.query<{ status: string; error: string; payload: { body: string } }>(
-        'SELECT status, error, payload FROM webhook_events WHERE workflow_id = $1',
-        [answer.workflowId],
-      );
+      const [row] = await database.db.query<{
+        status: string;
+        error: string;
+        payload: { bodySha256: string; bodyRef: string; bytes: number };
+      }>('SELECT status, error, payload FROM webhook_events WHERE workflow_id = $1', [answer.workflowId]);
       expect(row).toMatchObject({ status: 'unparsed', error: 'payload could not be parsed' });
-      expect(row!.payload.body).toBe(broken);
+      expect(row!.payload).toMatchObject({ bytes: Buffer.byteLength(broken) });
+      expect(row!.payload.bodyRef).toBe(`postgres:webhook_bodies/${row!.payload.bodySha256}`);
+      expect((await quarantineBodies.get(row!.payload.bodySha256))?.toString()).toBe(broken);
+      // The body is kept by reference: the workflow history carries its digest, not its content.
+      const history = historyText(await env.client.workflow.getHandle(answer.workflowId!).fetchHistory());
+      expect(history).toContain(row!.payload.bodySha256);
+      expect(history).not.toContain('mileage');
+    });
+
+    it('400 and quarantine for an event too large to be a workflow input, never a 5xx', async () => {
+      const huge = JSON.stringify({
+        event: 'client_update',
+        payload: { id: 777010, name: ['a', 'ж'.repeat(200_000)] },
+      });
+      const response = await send('tbilisi', huge);
+      expect(response.status).toBe(400);
+      const answer = (await response.json()) as Answer & { quarantined: boolean };
+      expect(answer.error).toMatch(/^event input of \d+ bytes is over the 262144-byte cap$/);
+      expect(answer.quarantined).toBe(true);
+      await result(answer.workflowId!);
+    });
+
+    it('reads the event name from `type` or `name` when `event` is absent', async () => {
+      const typed = JSON.stringify({ type: 'booking_update', payload: { id: 777011, state: ['a', 'b'] } });
+      const named = JSON.stringify({ name: 'booking_update', payload: { id: 777011, state: ['a', 'b'] } });
+      const a = (await (await send('tbilisi', typed)).json()) as Answer;
+      const b = (await (await send('tbilisi', named)).json()) as Answer;
+      expect(a).toMatchObject({ ok: true, duplicate: false });
+      expect(b).toMatchObject({ ok: true, duplicate: true, eventId: a.eventId });
+    });
+
+    it('authenticates any method like a POST: 401 on a wrong secret, then 405 with Allow: POST', async () => {
+      const get = (query: string) => fetch(`${ingress.url}/webhooks/rentprog/tbilisi${query}`);
+      expect((await get('?t=invalid')).status).toBe(401);
+      expect((await get('')).status).toBe(401);
+      const allowed = await get(`?t=${secrets.tbilisi![0]}`);
+      expect(allowed.status).toBe(405);
+      expect(allowed.headers.get('allow')).toBe('POST');
+    });
+
+    it('a wrong secret in the query is refused before the body is read', async () => {
+      // A body that never finishes: only an answer that does not wait for it can arrive.
+      const controller = new AbortController();
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('{"event":'));
+        },
+      });
+      const response = await fetch(`${ingress.url}/webhooks/rentprog/tbilisi?t=wrong`, {
+        method: 'POST',
+        body: stream,
+        duplex: 'half',
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(401);
+      controller.abort();
     });
   });
 
@@ -260,12 +320,22 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
       expect((await booking('batumi', id))!.state).toBe('Активная');
     });
 
-    it('a deleted booking is marked deleted, not fetched', async () => {
+    it('a deleted booking is marked deleted once RentProg confirms it is gone (404)', async () => {
       const id = sim.branch('kutaisi').list('booking', 1, 1)[0]!.id;
       await sim.update('booking', 'kutaisi', id, { description: 'до удаления' });
       await waitFor(async () => (await booking('kutaisi', id)) !== undefined);
       await sim.destroy('booking', 'kutaisi', id);
       await waitFor(async () => (await booking('kutaisi', id))?.deleted_at instanceof Date);
+    });
+
+    it('a forged destroy for a booking RentProg still has deletes nothing', async () => {
+      const id = sim.branch('kutaisi').list('booking', 4, 1)[0]!.id;
+      const forged = webhookBody('booking_destroy', { id });
+      const answer = (await (await send('kutaisi', forged)).json()) as Answer;
+      expect(await result(answer.workflowId!)).toMatchObject({ status: 'processed', action: 'kept' });
+      const row = await booking('kutaisi', id);
+      expect(row?.deleted_at).toBeNull();
+      expect(row?.details_fetched_at).toBeInstanceOf(Date);
     });
 
     it("tells the branch's chat when a car is to be handed over", async () => {
@@ -305,6 +375,41 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
         telegram.sent.some((m) => m.body.chat_id === '@kutaisi_ops' && m.body.text.includes(String(car.id))),
       ).toBe(true);
     });
+  });
+
+  it('a repeat inside the dedup window is a duplicate; the same change after it is processed again', async () => {
+    const short = await startIngress({
+      client: env.client,
+      taskQueue,
+      webhookSecrets: secrets,
+      logger: logs.logger,
+      dedupWindowMs: 5000,
+    });
+    try {
+      const id = sim.branch('batumi').list('booking', 5, 1)[0]!.id;
+      const body = webhookBody('booking_update', { state: ['Новая', 'Активная'], id });
+      const post = async () =>
+        (await (
+          await short.post(`/webhooks/rentprog/batumi?t=${secrets.batumi![0]}`, body)
+        ).json()) as Answer;
+      const first = await post();
+      expect(await post()).toMatchObject({ duplicate: true, workflowId: first.workflowId });
+      const handle = env.client.workflow.getHandle(first.workflowId!);
+      const firstRun = (await handle.describe()).runId;
+      // The workflow closes when the window does: only then is the same body news again.
+      expect(await handle.result()).toMatchObject({ status: 'processed', action: 'stored' });
+      const after = await post();
+      expect(after).toMatchObject({ duplicate: false, workflowId: first.workflowId });
+      await eventOutcome(env.client, after.workflowId!);
+      expect((await env.client.workflow.getHandle(first.workflowId!).describe()).runId).not.toBe(firstRun);
+      const [event] = await database.db.query<{ attempts: number; status: string }>(
+        'SELECT attempts, status FROM webhook_events WHERE event_id = $1',
+        [first.eventId],
+      );
+      expect(event).toEqual({ attempts: 2, status: 'processed' });
+    } finally {
+      await short.close();
+    }
   });
 
   it('/metrics shows webhooks, ACK latency, RentProg requests and token exchanges with real values', async () => {

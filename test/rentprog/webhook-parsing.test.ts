@@ -25,6 +25,33 @@ describe('webhook parsing and normalization', () => {
     expect(event.branch).toBe(vector.branch);
   });
 
+  it('reads the event name from event, else type, else name, in JSON and in forms', () => {
+    const payload = { id: 5, state: ['a', 'b'] };
+    for (const field of ['event', 'type', 'name']) {
+      expect(parse(JSON.stringify({ [field]: 'booking_update', payload }))).toMatchObject({
+        ok: true,
+        event: 'booking_update',
+      });
+    }
+    const form = `type=car_update&payload=${encodeURIComponent('{"id"=>3, "mileage"=>[1, 2]}')}`;
+    expect(parse(form, 'application/x-www-form-urlencoded')).toMatchObject({ ok: true, event: 'car_update' });
+    expect(parse(JSON.stringify({ event: 'booking_update', type: 'other', payload }))).toMatchObject({
+      event: 'booking_update',
+    });
+  });
+
+  it('quarantines payloads nested too deep or with keys too long, without overflowing the stack', () => {
+    const deep = `{"event":"booking_update","payload":{"id":1,"x":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
+    expect(parse(deep)).toEqual({ ok: false, error: 'payload nested deeper than 64 levels' });
+    const longKey = JSON.stringify({ event: 'booking_update', payload: { id: 1, ['k'.repeat(300)]: 1 } });
+    expect(parse(longKey)).toEqual({ ok: false, error: 'payload has a key longer than 256 characters' });
+    const hugeRubyKey = JSON.stringify({
+      event: 'booking_update',
+      payload: `{"id"=>1, ${'9'.repeat(1 << 20)}=>2}`,
+    });
+    expect(parse(hugeRubyKey)).toEqual({ ok: false, error: 'payload could not be parsed' });
+  });
+
   it('keeps tricky strings byte-exact and takes the last element of a pair as current', () => {
     const vector = VECTORS.find((v) => v.file.startsWith('14-'))!;
     const parsed = parse(vector.body);
