@@ -1,122 +1,319 @@
-import { mkdir, open, readFile, rm } from 'node:fs/promises';
+import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeadLetter, Spool, SpooledEntry, SpoolEntry } from './spool.js';
+import { DeadLetterLog, readFileDeadLetters } from './file-spool-dead-letters.js';
+import {
+  decodeFrame,
+  encodeFrame,
+  FRAME_HEADER_BYTES,
+  MAX_FRAME_PAYLOAD_BYTES,
+} from './file-spool-frames.js';
+import {
+  createDurably,
+  ensurePrivateDir,
+  syncDir,
+  UnrecoverableWriteError,
+  writeDurably,
+} from './file-spool-fs.js';
+import { recoverSegments } from './file-spool-recovery.js';
+import { SegmentIndex } from './file-spool-segment.js';
+import { type DeadLetter, type Spool, type SpooledEntry, type SpoolEntry, SpoolFullError } from './spool.js';
+
+export { countFileDeadLetters, readFileDeadLetters } from './file-spool-dead-letters.js';
+
+export interface FileSpoolOptions {
+  /** Bytes of segment files and ack logs beyond which appends are refused with SpoolFullError. */
+  maxBytes?: number;
+  /** A new segment is started when the next frame would take the current one past this size. */
+  segmentBytes?: number;
+}
+
+const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
+const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024;
+/** Consecutive frames are read back in one read up to this size. */
+const READ_RUN_BYTES = 1024 * 1024;
+/** An ack is a frame without payload: fixed size, so a torn one is recognised like any frame. */
+const NO_PAYLOAD = Buffer.alloc(0);
+
+interface WaitingAppend {
+  payload: Buffer;
+  bytes: number;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
 
 /**
- * The embedded spool: an append-only JSON-lines file, fsync'd on every append, plus an
- * append-only file of acknowledged sequence numbers. Both are emptied once everything
- * has been relayed. Appends are serialised so lines never interleave.
+ * The embedded spool (no DATABASE_URL). Entries are checksummed frames in segment files
+ * `segment-<first seq>.log`; acks (and dead-lettering) append empty frames to the
+ * segment's `.acks` log; a segment whose entries are all done is deleted. Memory holds
+ * an index of offsets, not entries. Every change is fsync'd before it resolves, and
+ * appends waiting while a write is in flight share the next write and fsync.
  */
 export class FileSpool implements Spool {
-  private entries: SpooledEntry[] = [];
-  private nextSeq = 1;
-  private queue: Promise<unknown> = Promise.resolve();
+  private live: number;
+  private diskBytes: number;
+  private reservedBytes = 0;
+  private waiting: WaitingAppend[] = [];
+  private flushScheduled = false;
+  private lane: Promise<unknown> = Promise.resolve();
+  private broken: Error | undefined;
 
   private constructor(
-    private readonly entriesFile: string,
-    private readonly acksFile: string,
-  ) {}
+    private readonly dir: string,
+    private readonly maxBytes: number,
+    private readonly segmentBytes: number,
+    /** Oldest first; the last one is appended to, and its name carries the next seq. */
+    private readonly segments: SegmentIndex[],
+    private readonly deadLetterLog: DeadLetterLog,
+  ) {
+    this.live = segments.reduce((sum, segment) => sum + segment.live, 0);
+    this.diskBytes = segments.reduce((sum, segment) => sum + segment.size + segment.ackBytes, 0);
+  }
 
-  static async open(dir: string): Promise<FileSpool> {
-    await mkdir(dir, { recursive: true });
-    const spool = new FileSpool(path.join(dir, 'webhook-spool.jsonl'), path.join(dir, 'webhook-spool.acks'));
-    const lines = await readLines(spool.entriesFile);
-    const acked = new Set((await readLines(spool.acksFile)).map(Number));
-    for (const line of lines) {
-      // A torn last line (a crash mid-write) was never acknowledged to anyone: skip it.
-      const entry = parseEntry(line);
-      if (!entry) continue;
-      spool.nextSeq = Math.max(spool.nextSeq, entry.seq + 1);
-      if (!acked.has(entry.seq)) spool.entries.push(entry);
-    }
+  static async open(dir: string, options: FileSpoolOptions = {}): Promise<FileSpool> {
+    const maxBytes = positiveInteger(options.maxBytes ?? DEFAULT_MAX_BYTES, 'maxBytes');
+    const segmentBytes = positiveInteger(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, 'segmentBytes');
+    await ensurePrivateDir(dir);
+    const segments = await recoverSegments(dir);
+    const spool = new FileSpool(dir, maxBytes, segmentBytes, segments, await DeadLetterLog.open(dir));
+    // A crash between a segment's last ack and its deletion leaves it behind, finished.
+    const finished = segments.filter((s) => s.live === 0 && (s.count > 0 || s !== segments.at(-1)));
+    for (const segment of finished) await spool.retire(segment);
     return spool;
   }
 
-  append(entry: SpoolEntry): Promise<void> {
-    return this.serially(async () => {
-      const spooled = { ...entry, seq: this.nextSeq };
-      await appendDurably(this.entriesFile, `${JSON.stringify(spooled)}\n`);
-      this.nextSeq++;
-      this.entries.push(spooled);
-    });
-  }
-
-  pending(limit = 100): Promise<SpooledEntry[]> {
-    return Promise.resolve(this.entries.slice(0, limit));
-  }
-
-  ack(seqs: number[]): Promise<void> {
-    const done = new Set(seqs);
-    return this.serially(async () => {
-      this.entries = this.entries.filter((entry) => !done.has(entry.seq));
-      if (this.entries.length === 0) {
-        await rm(this.entriesFile, { force: true });
-        await rm(this.acksFile, { force: true });
-      } else {
-        await appendDurably(this.acksFile, seqs.map((seq) => `${seq}\n`).join(''));
+  /** Entries keep the order of the calls, also when they share a write. */
+  async append(entry: SpoolEntry): Promise<void> {
+    if (this.broken) throw this.broken;
+    const payload = Buffer.from(JSON.stringify(entry));
+    if (payload.length > MAX_FRAME_PAYLOAD_BYTES) {
+      throw new Error(`spool ${this.dir}: an entry of ${payload.length} bytes is too large to spool`);
+    }
+    const bytes = FRAME_HEADER_BYTES + payload.length;
+    const used = this.diskBytes + this.reservedBytes;
+    if (used + bytes > this.maxBytes) {
+      throw new SpoolFullError(
+        `spool ${this.dir} is full: ${used} of ${this.maxBytes} bytes in use, ${this.live} entries waiting`,
+      );
+    }
+    this.reservedBytes += bytes;
+    await new Promise<void>((resolve, reject) => {
+      this.waiting.push({ payload, bytes, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        void this.exclusive(() => this.flush());
       }
     });
   }
 
-  async deadLetter(entry: SpooledEntry, reason: string): Promise<void> {
-    const letter: DeadLetter = { entry, reason, deadAt: new Date().toISOString() };
-    await appendDurably(this.deadLettersFile, `${JSON.stringify(letter)}\n`);
-    await this.ack([entry.seq]);
+  pending(limit = 100): Promise<SpooledEntry[]> {
+    return this.exclusive(async () => {
+      const entries: SpooledEntry[] = [];
+      for (const segment of this.segments) {
+        if (entries.length >= limit) break;
+        const seqs = segment.liveSeqs(limit - entries.length);
+        if (seqs.length > 0) entries.push(...(await this.read(segment, seqs)));
+      }
+      return entries;
+    });
   }
 
-  async deadLetters(limit = 100): Promise<DeadLetter[]> {
-    const lines = await readLines(this.deadLettersFile);
-    return lines
-      .slice(-limit)
-      .reverse()
-      .map((line) => JSON.parse(line) as DeadLetter);
+  ack(seqs: number[]): Promise<void> {
+    return this.exclusive(() => this.markDone(seqs));
   }
 
-  async deadLetterCount(): Promise<number> {
-    return (await readLines(this.deadLettersFile)).length;
+  /** Recorded before the ack: a crash in between leaves the entry pending, to be dead-lettered again. */
+  deadLetter(entry: SpooledEntry, reason: string): Promise<void> {
+    return this.exclusive(async () => {
+      if (!this.segmentOf(entry.seq)?.isLive(entry.seq)) return;
+      await this.deadLetterLog.append({ entry, reason, deadAt: new Date().toISOString() });
+      await this.markDone([entry.seq]);
+    });
   }
 
-  private get deadLettersFile(): string {
-    return path.join(path.dirname(this.entriesFile), 'dead-letters.jsonl');
+  deadLetters(limit = 100): Promise<DeadLetter[]> {
+    return readFileDeadLetters(this.dir, limit);
+  }
+
+  deadLetterCount(): Promise<number> {
+    return Promise.resolve(this.deadLetterLog.count());
   }
 
   depth(): number {
-    return this.entries.length;
+    return this.live;
   }
 
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work, work);
-    this.queue = next.catch(() => undefined);
+  /** Writes everything that waited, in order, one fsync per segment it reaches. */
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    this.flushScheduled = false;
+    let written = 0;
+    try {
+      while (written < batch.length) {
+        if (this.broken) throw this.broken;
+        const segment = await this.segmentFor(batch[written]!.bytes);
+        let end = written + 1;
+        let runBytes = batch[written]!.bytes;
+        while (end < batch.length && segment.size + runBytes + batch[end]!.bytes <= this.segmentBytes) {
+          runBytes += batch[end]!.bytes;
+          end++;
+        }
+        const run = batch.slice(written, end);
+        const frames = run.map((item, i) => encodeFrame(segment.nextSeq + i, item.payload));
+        await this.writeSegment(segment, frames);
+        for (const item of run) {
+          segment.add(item.bytes);
+          this.live++;
+          this.diskBytes += item.bytes;
+          this.reservedBytes -= item.bytes;
+          item.resolve();
+        }
+        written += run.length;
+      }
+    } catch (err) {
+      for (const item of batch.slice(written)) {
+        this.reservedBytes -= item.bytes;
+        item.reject(err);
+      }
+    }
+  }
+
+  private async writeSegment(segment: SegmentIndex, frames: Buffer[]): Promise<void> {
+    try {
+      await writeDurably(path.join(this.dir, segment.name), frames, segment.size);
+    } catch (err) {
+      // Junk past the durable end would be read as damage once this is no longer the newest segment.
+      if (err instanceof UnrecoverableWriteError) this.broken = err;
+      throw err;
+    }
+  }
+
+  private async segmentFor(bytes: number): Promise<SegmentIndex> {
+    const newest = this.segments.at(-1);
+    if (newest && (newest.size === 0 || newest.size + bytes <= this.segmentBytes)) return newest;
+    return this.addSegment(newest?.nextSeq ?? 1);
+  }
+
+  private async addSegment(firstSeq: number): Promise<SegmentIndex> {
+    const segment = new SegmentIndex(firstSeq);
+    await createDurably(path.join(this.dir, segment.name), this.dir);
+    this.segments.push(segment);
+    return segment;
+  }
+
+  private async markDone(seqs: number[]): Promise<void> {
+    const bySegment = new Map<SegmentIndex, number[]>();
+    for (const seq of new Set(seqs)) {
+      const segment = this.segmentOf(seq);
+      if (!segment?.isLive(seq)) continue;
+      const group = bySegment.get(segment);
+      if (group) group.push(seq);
+      else bySegment.set(segment, [seq]);
+    }
+    for (const [segment, done] of bySegment) {
+      const records = done.map((seq) => encodeFrame(seq, NO_PAYLOAD));
+      await writeDurably(path.join(this.dir, segment.ackName), records, segment.ackBytes);
+      if (segment.ackBytes === 0) await syncDir(this.dir);
+      const bytes = records.length * FRAME_HEADER_BYTES;
+      segment.ackBytes += bytes;
+      this.diskBytes += bytes;
+      for (const seq of done) segment.markDone(seq);
+      this.live -= done.length;
+      if (segment.live === 0) await this.retire(segment);
+    }
+  }
+
+  /**
+   * Deletes a segment whose entries are all done. The segment before its ack log: a
+   * crash between the two leaves an orphan log, never a segment without its acks.
+   */
+  private async retire(segment: SegmentIndex): Promise<void> {
+    // The newest segment's name is all that keeps the next seq across a restart: pass it on first.
+    if (segment === this.segments.at(-1)) await this.addSegment(segment.nextSeq);
+    await rm(path.join(this.dir, segment.name), { force: true });
+    await rm(path.join(this.dir, segment.ackName), { force: true });
+    await syncDir(this.dir);
+    this.segments.splice(this.segments.indexOf(segment), 1);
+    this.diskBytes -= segment.size + segment.ackBytes;
+  }
+
+  private segmentOf(seq: number): SegmentIndex | undefined {
+    let low = 0;
+    let high = this.segments.length - 1;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const segment = this.segments[middle]!;
+      if (seq < segment.firstSeq) high = middle - 1;
+      else if (seq >= segment.nextSeq) low = middle + 1;
+      else return segment;
+    }
+    return undefined;
+  }
+
+  /** Reads entries back by the index, checking each frame again: the disk may have changed since open. */
+  private async read(segment: SegmentIndex, seqs: number[]): Promise<SpooledEntry[]> {
+    const file = path.join(this.dir, segment.name);
+    const handle = await open(file, 'r');
+    try {
+      const entries: SpooledEntry[] = [];
+      for (const run of adjacentRuns(segment, seqs)) {
+        const start = segment.span(run[0]!).offset;
+        const buffer = Buffer.allocUnsafe(segment.span(run.at(-1)!).end - start);
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, start);
+        for (const seq of run) {
+          const { offset, end } = segment.span(seq);
+          const payload =
+            end - start <= bytesRead
+              ? decodeFrame(buffer.subarray(offset - start, end - start), seq)
+              : undefined;
+          if (!payload)
+            throw new Error(`spool segment ${file}: the frame of seq ${seq} at byte ${offset} is damaged`);
+          entries.push({ ...parseEntry(payload, file, seq), seq });
+        }
+      }
+      return entries;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** One disk operation at a time: appends, acks and reads never see each other half done. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lane.then(work, work);
+    this.lane = next.catch(() => undefined);
     return next;
   }
 }
 
-async function appendDurably(file: string, text: string): Promise<void> {
-  const handle = await open(file, 'a');
-  try {
-    await handle.writeFile(text, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
+/** Groups seqs whose frames follow each other on disk, so each group is one read. */
+function adjacentRuns(segment: SegmentIndex, seqs: number[]): number[][] {
+  const runs: number[][] = [];
+  let run: number[] = [];
+  for (const seq of seqs) {
+    const previous = run.at(-1);
+    const adjacent = previous !== undefined && seq === previous + 1;
+    if (!adjacent || segment.span(seq).end - segment.span(run[0]!).offset > READ_RUN_BYTES) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    }
+    run.push(seq);
   }
+  if (run.length > 0) runs.push(run);
+  return runs;
 }
 
-async function readLines(file: string): Promise<string[]> {
+// JSON.parse quotes the text it fails on, and an entry holds personal data.
+function parseEntry(payload: Buffer, file: string, seq: number): SpoolEntry {
   try {
-    return (await readFile(file, 'utf8')).split('\n').filter(Boolean);
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ENOENT') return [];
-    throw err;
-  }
-}
-
-function parseEntry(line: string): SpooledEntry | undefined {
-  try {
-    const entry = JSON.parse(line) as SpooledEntry;
-    return typeof entry.seq === 'number' && (entry.kind === 'event' || entry.kind === 'quarantine')
-      ? entry
-      : undefined;
+    return JSON.parse(payload.toString('utf8')) as SpoolEntry;
   } catch {
-    return undefined;
+    throw new Error(`spool segment ${file}: the entry of seq ${seq} is not valid JSON`);
   }
+}
+
+function positiveInteger(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new Error(`FileSpool: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
 }
