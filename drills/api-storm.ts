@@ -111,7 +111,7 @@ export const apiStormDrill: Drill = {
       summary.accepted === summary.sent,
       summary.other === 'none' ? undefined : summary.other,
     );
-    await checkEventsProcessedOnce(report, client, db, stream, stack.telegram.sent.length);
+    await checkEventsProcessedOnce(report, client, db, stream.accepted, stack.telegram.sent.length);
     for (const status of final) {
       report.check(
         `${status.branch}: the last run succeeded`,

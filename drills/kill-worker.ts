@@ -69,6 +69,15 @@ export const killWorkerDrill: Drill = {
     await sleep(5000);
     await stack.startWorker();
     const restartedAt = Date.now();
+    // The slice the kill interrupted is done once the walk is past its page (or the run is over).
+    const killedPage = atKill?.current?.page ?? 0;
+    const resumed = waitForSync(
+      client,
+      'tbilisi',
+      (s) => s.current === null || s.current.kind !== 'bookings' || s.current.page > killedPage,
+      'the interrupted slice done',
+      300_000,
+    ).then(() => Date.now());
     await sleep(5000);
     await stream.stop();
 
@@ -80,6 +89,7 @@ export const killWorkerDrill: Drill = {
     );
     const syncDoneAt = Date.now();
     const eventsDoneAt = await eventsDone;
+    const resumedAt = await resumed;
 
     const summary = stream.summary();
     report.figure('webhooks sent / answered 2xx', `${summary.sent} / ${summary.accepted}`);
@@ -87,6 +97,10 @@ export const killWorkerDrill: Drill = {
     report.figure('accepted events unfinished at the kill', inFlight);
     report.figure('worker down (kill → new worker polling)', `${seconds(restartedAt - killedAt)} s`);
     report.figure('new worker polling → every event processed', `${seconds(eventsDoneAt - restartedAt)} s`);
+    report.figure(
+      'new worker polling → interrupted slice done (kill → done)',
+      `${seconds(resumedAt - restartedAt)} s (${seconds(resumedAt - killedAt)} s)`,
+    );
     report.figure('new worker polling → both syncs finished', `${seconds(syncDoneAt - restartedAt)} s`);
     const bookingPages = sim.requests
       .list({ route: 'all_bookings', branch: 'tbilisi' })
@@ -104,13 +118,18 @@ export const killWorkerDrill: Drill = {
     report.figure('activities: count×attempts (histories; a lost attempt ends at its timeout)', retried.text);
 
     report.check('the kill hit a running sync', atKill?.state === 'running');
+    report.check(
+      'the interrupted slice was done within 20 s of the new worker',
+      resumedAt - restartedAt <= 20_000,
+      `${seconds(resumedAt - restartedAt)} s`,
+    );
     report.check('the kill hit events in flight', inFlight > 0, `${inFlight} accepted, not yet processed`);
     report.check(
       'every webhook was answered 2xx (Temporal stayed up)',
       summary.accepted === summary.sent,
       summary.other === 'none' ? undefined : summary.other,
     );
-    await checkEventsProcessedOnce(report, client, db, stream, stack.telegram.sent.length);
+    await checkEventsProcessedOnce(report, client, db, stream.accepted, stack.telegram.sent.length);
     for (const status of finished) {
       const run = status.lastRun!;
       report.figure(

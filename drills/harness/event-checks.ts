@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Queryable } from '../../src/store/db.js';
 import type { DrillReport } from './drill.js';
-import type { WebhookStream } from './webhook-stream.js';
 import { listRuns } from './workflows.js';
 
 const NOTIFYING = ['booking.issue.planned', 'booking.return.planned', 'car.moved'];
@@ -14,10 +13,10 @@ export async function checkEventsProcessedOnce(
   report: DrillReport,
   client: Client,
   db: Queryable,
-  stream: WebhookStream,
+  acceptedAnswers: { workflowId: string }[],
   notificationsSent: number,
 ): Promise<void> {
-  const accepted = new Set(stream.accepted.map((a) => a.workflowId));
+  const accepted = new Set(acceptedAnswers.map((a) => a.workflowId));
   const runs = await listRuns(client, 'WorkflowType = "rentprogEvent"');
   const runsOf = new Map<string, string[]>();
   for (const run of runs) runsOf.set(run.workflowId, [...(runsOf.get(run.workflowId) ?? []), run.status]);

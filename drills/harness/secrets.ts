@@ -9,7 +9,12 @@ export interface DrillSecrets {
   webhookSecrets: Record<string, string>;
   botToken: string;
   databasePassword: string;
+  /** TEMPORAL_PAYLOAD_KEYS's one key, in base64. */
+  payloadKey: string;
 }
+
+/** The id of the drills' payload key in TEMPORAL_PAYLOAD_KEYS. */
+export const PAYLOAD_KEY_ID = 'drill';
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 
@@ -19,6 +24,7 @@ export function generateSecrets(): DrillSecrets {
     webhookSecrets: Object.fromEntries(BRANCHES.map((branch) => [branch, hex(20)])),
     botToken: `${randomInt(100_000_000, 999_999_999)}:${randomBytes(26).toString('base64url')}`,
     databasePassword: hex(16),
+    payloadKey: randomBytes(32).toString('base64'),
   };
 }
 
@@ -35,6 +41,7 @@ export function namedSecrets(secrets: DrillSecrets): { name: string; value: stri
     })),
     { name: 'Telegram bot token', value: secrets.botToken },
     { name: 'database password', value: secrets.databasePassword },
+    { name: 'Temporal payload key', value: secrets.payloadKey },
   ];
 }
 

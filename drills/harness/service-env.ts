@@ -1,4 +1,4 @@
-import type { DrillSecrets } from './secrets.js';
+import { type DrillSecrets, PAYLOAD_KEY_ID } from './secrets.js';
 
 /**
  * The environment of the service's processes in a drill: real configuration through
@@ -27,6 +27,11 @@ export function serviceEnv(options: {
     RENTPROG_WEBHOOK_SECRETS: pick(options.secrets.webhookSecrets),
     RENTPROG_MAX_RPM: String(options.maxRequestsPerMinute ?? 1000),
     TEMPORAL_ADDRESS: options.temporalAddress,
+    // Short, so the drills can wait for every event workflow to close; their streams never
+    // repeat a change, so no webhook meets the window.
+    WEBHOOK_DEDUP_WINDOW: '2s',
+    // Encrypted payloads, as in production: the secrets scan checks no client's data is readable.
+    TEMPORAL_PAYLOAD_KEYS: `${PAYLOAD_KEY_ID}:${options.secrets.payloadKey}`,
     DATA_DIR: options.dataDir,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(options.port === undefined ? {} : { PORT: String(options.port) }),

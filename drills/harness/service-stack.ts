@@ -1,7 +1,8 @@
-import { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ingressConnection } from '../../src/ingress/temporal-connection.js';
+import { FAST_RECONNECT } from '../../src/ingress/temporal-connection.js';
+import { dataConverterFor } from '../../src/temporal/data-converter.js';
 import { Simulator, type SimulatedBranch } from '../../src/simulator/simulator.js';
 import type { Db } from '../../src/store/db.js';
 import { openPostgres } from '../../src/store/postgres-db.js';
@@ -9,6 +10,7 @@ import { startFakeTelegram } from '../../test/helpers/fake-telegram.js';
 import type { DrillContext } from './drill.js';
 import { freePort } from './free-port.js';
 import { type PrivatePostgres, startPrivatePostgres } from './private-postgres.js';
+import { PAYLOAD_KEY_ID } from './secrets.js';
 import { serviceEnv } from './service-env.js';
 import { ServiceProcess } from './service-process.js';
 import type { Teardown } from './teardown.js';
@@ -60,9 +62,11 @@ export async function startServiceStack(context: DrillContext, teardown: Teardow
     await evidence.saveHistories(temporal.address, options.name);
     await temporal.stop();
   });
-  const connection = ingressConnection(temporal.address);
+  const connection = Connection.lazy({ address: temporal.address, channelArgs: FAST_RECONNECT });
   teardown.add('Temporal connection', () => connection.close());
-  const client = new Client({ connection });
+  // The service's processes encrypt payloads; the drill reads query answers with the same key.
+  const payloadKeys = [{ id: PAYLOAD_KEY_ID, key: Buffer.from(secrets.payloadKey, 'base64') }];
+  const client = new Client({ connection, dataConverter: dataConverterFor({ payloadKeys }) });
 
   const sim = await new Simulator({
     seed: options.seed,
@@ -113,12 +117,20 @@ export async function startServiceStack(context: DrillContext, teardown: Teardow
       return worker;
     },
 
-    /** Stops the dev server, keeps it down for `downMs`, starts it on the same port and file. */
-    async restartTemporal(downMs: number) {
+    /**
+     * Stops the dev server, keeps it down for `downMs`, starts it on the same port and file;
+     * `whileDown` runs once it is gone, `beforeStart` is awaited just before it starts again.
+     */
+    async restartTemporal(
+      downMs: number,
+      hooks: { whileDown?: () => void; beforeStart?: () => Promise<void> } = {},
+    ) {
       const stopping = Date.now();
       await temporal.stop();
       const stoppedAt = Date.now();
+      hooks.whileDown?.();
       await sleep(downMs);
+      await hooks.beforeStart?.();
       temporal = await startTemporal('temporal-restarted');
       return { stopping, stoppedAt, answeringAt: Date.now() };
     },

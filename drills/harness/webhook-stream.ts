@@ -8,6 +8,8 @@ export interface WebhookAnswer {
   spooled: boolean;
   duplicate: boolean;
   ms: number;
+  /** When it was sent (epoch ms), to pick the answers of a time window. */
+  at: number;
 }
 
 /** Changes in turn: plain updates, ones that notify a branch chat, cars and clients. */
@@ -66,7 +68,7 @@ export class WebhookStream {
     for (const { status } of this.answers) {
       if (status !== 200 && status !== 202) other[status] = (other[status] ?? 0) + 1;
     }
-    const ms = this.answers.map((a) => a.ms).sort((a, b) => a - b);
+    const ms = sortedMs(this.answers);
     return {
       sent: this.answers.length,
       accepted: this.accepted.length,
@@ -78,7 +80,19 @@ export class WebhookStream {
         Object.entries(other)
           .map(([status, count]) => `${status}: ${count}`)
           .join(', ') || 'none',
-      p50Ms: ms[Math.floor(ms.length / 2)] ?? 0,
+      p50Ms: percentile(ms, 0.5),
+      p99Ms: percentile(ms, 0.99),
+      maxMs: ms.at(-1) ?? 0,
+    };
+  }
+
+  /** p50, p99 and max of the answers to webhooks sent within [from, to]. */
+  latencyBetween(from: number, to: number) {
+    const ms = sortedMs(this.answers.filter((a) => a.at >= from && a.at <= to));
+    return {
+      count: ms.length,
+      p50Ms: percentile(ms, 0.5),
+      p99Ms: percentile(ms, 0.99),
       maxMs: ms.at(-1) ?? 0,
     };
   }
@@ -102,6 +116,7 @@ export class WebhookStream {
       ...(kind === 'booking' ? { user_id: 5001 } : {}),
     };
     const started = performance.now();
+    const at = Date.now();
     const url = `${ingressUrl}/webhooks/rentprog/${branch}?t=${webhookSecrets[branch]}`;
     try {
       const response = await fetch(url, {
@@ -117,10 +132,15 @@ export class WebhookStream {
         spooled: answer.spooled === true,
         duplicate: answer.duplicate === true,
         ms: Math.round(performance.now() - started),
+        at,
       });
     } catch {
       const ms = Math.round(performance.now() - started);
-      this.answers.push({ status: 'error', spooled: false, duplicate: false, ms });
+      this.answers.push({ status: 'error', spooled: false, duplicate: false, ms, at });
     }
   }
 }
+
+const sortedMs = (answers: WebhookAnswer[]) => answers.map((a) => a.ms).sort((a, b) => a - b);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0;

@@ -14,6 +14,8 @@ export interface BotDeps {
   timeZone: string;
   webhookUrls: { branch: string; url: string }[];
   probeDirectly?: (spec: ProbeSpec) => Promise<ProbeResult>;
+  /** Webhooks Temporal refused for good, shown by `/status`. */
+  deadLetters?: () => Promise<number>;
   logger: Logger;
   /** Pause between progress edits; Telegram allows about one edit a second per chat. */
   progressEveryMs?: number;

@@ -11,6 +11,7 @@ export function statusCommand(deps: BotDeps) {
       taskQueue: deps.taskQueue,
       branches: deps.branches,
       probeDirectly: deps.probeDirectly,
+      deadLetters: deps.deadLetters,
       timeoutMs: 10_000,
     });
     await ctx.reply(botTexts.status(status.lines, status.checkedAt, deps.timeZone));

@@ -11,10 +11,14 @@ import { webhookUrls } from '../ingress/webhook-urls.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import { Simulator } from '../simulator/simulator.js';
 import { openDatabase } from '../store/open-database.js';
+import { serveCodec } from '../temporal/codec-server.js';
 import { createWorkers } from '../temporal/create-worker.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
 import { ensureBranchSyncs } from '../temporal/ensure-branch-syncs.js';
+import { AesGcmPayloadCodec } from '../temporal/payload-codec.js';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
-import { startDevServer } from './dev-server.js';
+import { demoPayloadKeys } from './demo-payload-key.js';
+import { devServerUiUrl, startDevServer } from './dev-server.js';
 import { ensureTemporalCli } from './temporal-cli.js';
 
 const DEMO_BRANCHES = ['tbilisi', 'batumi', 'kutaisi', 'service-center'];
@@ -39,15 +43,6 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
 
   say('rentprog-flow demo');
   const cli = await ensureTemporalCli({ log: (line) => say(`  ${line}`) });
-  const devServer = await startDevServer({
-    cli,
-    address: base.temporal.address,
-    dbFile: path.join(dataDir, 'temporal.sqlite'),
-  });
-  say(
-    `  Temporal dev server ${devServer.startedHere ? 'started' : 'already running'} at ${devServer.address}`,
-  );
-
   const sim = await new Simulator({
     branches: DEMO_BRANCHES.map((name) => ({ name, companyToken: keys[name]! })),
     seed: 1,
@@ -59,10 +54,35 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     RENTPROG_WEBHOOK_SECRETS: JSON.stringify(secrets),
     RENTPROG_BASE_URL: sim.baseUrl,
     DATA_DIR: dataDir,
+    // Histories in ./data are encrypted with a key kept next to them; the Web UI decodes
+    // through the codec server below.
+    TEMPORAL_PAYLOAD_KEYS: await demoPayloadKeys(dataDir),
   });
+  const uiUrl = devServerUiUrl(base.temporal.address);
+  const codecServer = await serveCodec({
+    codec: new AesGcmPayloadCodec(config.temporal.payloadKeys!),
+    host: '127.0.0.1',
+    port: 0,
+    uiOrigins: [uiUrl, uiUrl.replace('//localhost:', '//127.0.0.1:')],
+    log: (line) => logger.warn(line),
+  });
+  const devServer = await startDevServer({
+    cli,
+    address: base.temporal.address,
+    dbFile: path.join(dataDir, 'temporal.sqlite'),
+    codecEndpoint: codecServer.url,
+  });
+  say(
+    `  Temporal dev server ${devServer.startedHere ? 'started' : 'already running'} at ${devServer.address}`,
+  );
+
   const db = await openDatabase({ dataDir, url: config.database.url });
   const clientConnection = await Connection.connect({ address: devServer.address });
-  const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.temporal),
+  });
   const nativeConnection = await NativeConnection.connect({ address: devServer.address });
   const rentprog = rentprogClientFromConfig(config.rentprog);
   const workers = await createWorkers({
@@ -131,6 +151,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     await waitForProcessed(db, 3);
 
     await printSummary(db, outcomes, devServer.uiUrl, config.branches);
+    say(`  Payloads encrypted; the Web UI decodes them through ${codecServer.url} (this process)`);
     if (!options.once) {
       say(
         `\nRunning. Webhooks: ${ingressUrl}/webhooks/rentprog/<branch>; Web UI: ${devServer.uiUrl}. Ctrl-C stops.`,
@@ -150,6 +171,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     await sim.stop();
     await db.close();
     await devServer.stop();
+    await codecServer.stop();
   }
 }
 

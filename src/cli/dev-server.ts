@@ -12,6 +12,11 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/** The dev server's Web UI sits 1000 ports above its frontend. */
+export function devServerUiUrl(address: string): string {
+  return `http://localhost:${Number(address.split(':')[1] ?? 7233) + 1000}`;
+}
+
 /**
  * A local Temporal dev server with its history in `dbFile` (so a restart keeps history
  * and the dedup window), the Web UI, our search attributes, and no calls home. Reuses a
@@ -21,10 +26,12 @@ export async function startDevServer(options: {
   cli: string;
   address: string;
   dbFile: string;
+  /** A remote codec the Web UI calls from the browser to show encrypted payloads in clear. */
+  codecEndpoint?: string;
 }): Promise<DevServer> {
   const [host = 'localhost', portText = '7233'] = options.address.split(':');
   const port = Number(portText);
-  const uiUrl = `http://localhost:${port + 1000}`;
+  const uiUrl = devServerUiUrl(options.address);
   if (await answers(options.address, 1000)) {
     return { address: options.address, uiUrl, startedHere: false, stop: () => Promise.resolve() };
   }
@@ -45,6 +52,7 @@ export async function startDevServer(options: {
     '--dynamic-config-value',
     'frontend.enableServerVersionCheck=false',
     ...SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]),
+    ...(options.codecEndpoint ? ['--ui-codec-endpoint', options.codecEndpoint] : []),
   ];
   const child: ChildProcess = spawn(options.cli, args, {
     env: { ...process.env, TEMPORAL_VERSION_CHECK_DISABLED: '1' },

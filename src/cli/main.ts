@@ -5,7 +5,9 @@ import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
 import { migrate } from '../store/migrations.js';
 import { openDatabase } from '../store/open-database.js';
+import { UNENCRYPTED_PAYLOADS_WARNING } from '../temporal/data-converter.js';
 import { runWorker } from '../temporal/run-worker.js';
+import { CODEC_SERVER_USAGE, runCodecServer } from './codec-server-command.js';
 import { runDemo } from './demo-command.js';
 import { runSimulator, SIMULATOR_USAGE } from './simulator-command.js';
 import { type Role, ROLES, runStart } from './start-command.js';
@@ -22,6 +24,7 @@ Commands:
   webhooks [--show-secrets]                each branch's webhook URL for RentProg's settings
   ingress | worker                         one role alone (same as start --role …)
   simulator [--port] [--seed] [--scale]    a RentProg look-alike API (see simulator --help)
+  codec-server [--port] [--ui-origin]      decrypted workflow payloads for a Temporal Web UI
   migrate                                  apply database migrations
   help                                     this text
 
@@ -43,6 +46,7 @@ const HELP: Record<string, string> = {
   migrate:
     'Usage: rentprog-flow migrate\n\nApplies database migrations (DATABASE_URL, or PGlite in DATA_DIR).',
   simulator: SIMULATOR_USAGE,
+  'codec-server': CODEC_SERVER_USAGE,
   demo: 'Usage: rentprog-flow demo [--once]\n\nStarts a Temporal dev server (history in ./data, Web UI on :8233), PGlite in ./data,\nthe RentProg simulator, the worker and the ingress; syncs every branch, sends a few webhooks\nand prints a summary. --once exits after the summary.',
 };
 
@@ -55,8 +59,13 @@ async function main(argv: string[]): Promise<number> {
     if (!HELP[command]) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
     return print(HELP[command]);
   }
+  const cliLog = (line: string) => console.error(`[rentprog-flow] ${line}`);
   if (command === 'simulator') {
-    await runSimulator(rest, (line) => console.error(`[rentprog-flow] ${line}`));
+    await runSimulator(rest, cliLog);
+    return 0;
+  }
+  if (command === 'codec-server') {
+    await runCodecServer(rest, cliLog);
     return 0;
   }
   const { values, positionals } = parseArgs({
@@ -74,11 +83,22 @@ async function main(argv: string[]): Promise<number> {
   });
   const config = () => loadConfig(process.env);
   const logger = () => createLogger();
+  // The service's own processes say once, at start, when their payloads are stored in plain text.
+  const serviceConfig = (warn: (line: string) => void) => {
+    const loaded = config();
+    if (!loaded.temporal.payloadKeys) warn(UNENCRYPTED_PAYLOADS_WARNING);
+    return loaded;
+  };
   switch (command) {
     case 'start': {
       const role = values.role as Role;
       if (!ROLES.includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
-      await runStart(config(), role, logger());
+      const log = logger();
+      await runStart(
+        serviceConfig((line) => log.warn(line)),
+        role,
+        log,
+      );
       return 0;
     }
     case 'demo':
@@ -98,11 +118,16 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${branch.padEnd(16)} ${url}`);
       }
       return 0;
-    case 'ingress':
-      await runIngress(config(), logger());
+    case 'ingress': {
+      const log = logger();
+      await runIngress(
+        serviceConfig((line) => log.warn(line)),
+        log,
+      );
       return 0;
+    }
     case 'worker':
-      await runWorker(config(), (line) => console.error(`[rentprog-flow] ${line}`));
+      await runWorker(serviceConfig(cliLog), cliLog);
       return 0;
     case 'migrate': {
       const db = await openDatabase(loadConfig(process.env, { requireBranches: false }).database);

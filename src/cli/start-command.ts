@@ -3,14 +3,17 @@ import type { Logger } from 'pino';
 import { createProbeActivities } from '../activities/probes/probe-activities.js';
 import { createBot } from '../bot/create-bot.js';
 import { runBot } from '../bot/run-bot.js';
-import { type Bot, webhookCallback } from 'grammy';
+import { answerFirst, TELEGRAM_WEBHOOK_PATH } from '../bot/telegram-webhook.js';
+import type { Bot } from 'grammy';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
+import { deadLetterCounter } from '../ingress/dead-letter-count.js';
 import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
 import { runWorker } from '../temporal/run-worker.js';
 
 export const ROLES = ['all', 'ingress', 'worker', 'bot'] as const;
@@ -34,7 +37,12 @@ export async function runStart(config: Config, role: Role, logger: Logger): Prom
     await Promise.all([
       wants('worker') ? runWorker(config, log, db, metrics) : undefined,
       wants('ingress')
-        ? runIngress(config, logger, metrics, bot && webhookMode ? telegramRoute(config, bot.bot) : undefined)
+        ? runIngress(
+            config,
+            logger,
+            metrics,
+            bot && webhookMode ? telegramRoute(config, bot.bot, logger) : undefined,
+          )
         : undefined,
       bot && !webhookMode ? runBot(bot.bot, logger).finally(() => bot.close()) : undefined,
       bot && webhookMode ? registerWebhook(config, bot.bot, logger) : undefined,
@@ -56,26 +64,31 @@ function buildBot(config: Config, db: Db, logger: Logger) {
     token: config.telegram.botToken!,
     apiRoot: config.telegram.apiRoot,
     adminIds: config.telegram.adminIds,
-    client: new Client({ connection, namespace: config.temporal.namespace }),
+    client: new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverterFor(config.temporal),
+    }),
     taskQueue: config.temporal.taskQueue,
     branches: config.branches,
     timeZone: config.rentprog.timeZones[config.branches[0] ?? ''] ?? 'Asia/Tbilisi',
     webhookUrls: webhookUrls(config),
     probeDirectly: (spec) => probes.runProbe(spec),
+    deadLetters: deadLetterCounter(config.database, db),
     logger,
   });
   return { bot, close: () => connection.close() };
 }
 
 /** Webhook mode: Telegram posts updates to the ingress, which checks its secret token. */
-function telegramRoute(config: Config, bot: Bot) {
+function telegramRoute(config: Config, bot: Bot, logger: Logger) {
   const secret = config.telegram.webhookSecret!;
-  return { path: `/telegram/${secret}`, secretToken: secret, handler: webhookCallback(bot, 'express') };
+  return { path: TELEGRAM_WEBHOOK_PATH, secretToken: secret, handler: answerFirst(bot, logger) };
 }
 
 async function registerWebhook(config: Config, bot: Bot, logger: Logger): Promise<void> {
   const secret = config.telegram.webhookSecret!;
   await bot.init();
-  await bot.api.setWebhook(`${config.http.publicBaseUrl}/telegram/${secret}`, { secret_token: secret });
+  await bot.api.setWebhook(`${config.http.publicBaseUrl}${TELEGRAM_WEBHOOK_PATH}`, { secret_token: secret });
   logger.info('bot: webhook mode, updates arrive at the ingress');
 }

@@ -2,8 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import { createProbeActivities } from '../activities/probes/probe-activities.js';
 import { botTexts } from '../bot/texts.js';
 import type { Config } from '../config/config.js';
+import { deadLetterCounter } from '../ingress/dead-letter-count.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import { openDatabase } from '../store/open-database.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
 import { checkSystem } from '../temporal/system-status.js';
 
 /** `rentprog-flow status`: the bot's health table in the terminal; exit code 1 if anything failed. */
@@ -18,10 +20,15 @@ export async function runStatus(config: Config, options: { json: boolean }): Pro
       stripe: config.stripe,
     });
     const status = await checkSystem({
-      client: new Client({ connection, namespace: config.temporal.namespace }),
+      client: new Client({
+        connection,
+        namespace: config.temporal.namespace,
+        dataConverter: dataConverterFor(config.temporal),
+      }),
       taskQueue: config.temporal.taskQueue,
       branches: config.branches,
       probeDirectly: (spec) => probes.runProbe(spec),
+      deadLetters: deadLetterCounter(config.database, db),
       timeoutMs: 10_000,
     });
     const zone = config.rentprog.timeZones[config.branches[0] ?? ''] ?? 'Asia/Tbilisi';

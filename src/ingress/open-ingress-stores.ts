@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { openPostgres } from '../store/postgres-db.js';
-import { FileSpool } from './file-spool.js';
+import { FileSpool } from './file-spool/index.js';
 import { PostgresSpool } from './postgres-spool.js';
 import {
   FileQuarantineBodies,

@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
 import type { IngressDeps } from './app.js';
 import { serveIngress } from './serve-ingress.js';
 import { ingressConnection } from './temporal-connection.js';
@@ -20,7 +21,11 @@ export async function runIngress(
   telegramWebhook?: IngressDeps['telegramWebhook'],
 ): Promise<void> {
   const connection = ingressConnection(config.temporal.address);
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.temporal),
+  });
   const ingress = await serveIngress({ config, client, logger, metrics, telegramWebhook });
   logger.info({ port: config.http.port }, 'ingress listening');
   for (const { branch, url } of webhookUrls(config)) logger.info({ branch, url }, 'webhook URL');

@@ -9,8 +9,14 @@ import { openIngressStores } from './open-ingress-stores.js';
 import { startSpoolRelay } from './spool-relay.js';
 import { TemporalBreaker } from './temporal-breaker.js';
 
-/** How long a webhook waits for Temporal to accept its workflow before it is spooled. */
-export const START_DEADLINE_MS = 5000;
+/**
+ * How long a webhook waits for Temporal to accept its workflow before it is spooled. A
+ * start takes milliseconds; one that takes seconds means Temporal is struggling, and
+ * RentProg is better answered from the spool.
+ */
+export const START_DEADLINE_MS = 2000;
+/** The relay works in the background and may wait longer for a slow Temporal. */
+export const RELAY_DEADLINE_MS = 10_000;
 
 /**
  * Node's defaults let one client hold a request open for five minutes and open any number
@@ -47,7 +53,13 @@ export async function serveIngress(options: ServeOptions) {
     logger,
     onChange: (open) => metrics?.temporalBreaker(open),
   });
-  const relay = startSpoolRelay({ spool, starter, logger, metrics, breaker });
+  const relay = startSpoolRelay({
+    spool,
+    starter: { ...starter, deadlineMs: RELAY_DEADLINE_MS },
+    logger,
+    metrics,
+    breaker,
+  });
   const app = createIngressApp({
     webhookSecrets: config.rentprog.webhookSecrets,
     signatureHeader: config.rentprog.signatureHeader,

@@ -2,6 +2,7 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { Activities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import { rentprogTaskQueue } from '../workflows/task-queues.js';
+import { dataConverterFor } from './data-converter.js';
 import { WORKFLOWS_PATH } from './workflows-path.js';
 
 export interface WorkerParams {
@@ -28,6 +29,7 @@ export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
     connection: params.connection,
     namespace: params.temporal.namespace,
     taskQueue: params.temporal.taskQueue,
+    dataConverter: dataConverterFor(params.temporal),
     activities: params.activities,
     ...(params.workflowBundle
       ? { workflowBundle: params.workflowBundle }
@@ -40,6 +42,7 @@ export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
         connection: params.connection,
         namespace: params.temporal.namespace,
         taskQueue: rentprogTaskQueue(params.temporal.taskQueue, branch),
+        dataConverter: dataConverterFor(params.temporal),
         activities: params.activities,
         maxTaskQueueActivitiesPerSecond: params.maxRequestsPerMinute / 60,
         ...GRACEFUL,

@@ -7,6 +7,7 @@ import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
 import { createWorkers } from './create-worker.js';
+import { dataConverterFor } from './data-converter.js';
 import { ensureBranchSyncs } from './ensure-branch-syncs.js';
 
 /**
@@ -16,7 +17,12 @@ import { ensureBranchSyncs } from './ensure-branch-syncs.js';
 async function ensureSyncs(config: Config): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    await ensureBranchSyncs(new Client({ connection, namespace: config.temporal.namespace }), config);
+    const client = new Client({
+      connection,
+      namespace: config.temporal.namespace,
+      dataConverter: dataConverterFor(config.temporal),
+    });
+    await ensureBranchSyncs(client, config);
   } finally {
     await connection.close();
   }

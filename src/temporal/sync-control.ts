@@ -1,4 +1,5 @@
 import type { Client } from '@temporalio/client';
+import type { branchSync } from '../workflows/branch-sync.js';
 import {
   branchSyncWorkflowId,
   type SyncRequest,
@@ -6,27 +7,49 @@ import {
   syncNowSignal,
   syncStatusQuery,
 } from '../workflows/branch-sync-types.js';
+import { branchSyncStartOptions, type SyncConfig } from './ensure-branch-syncs.js';
 
 const DEADLINE_MS = 5000;
 
 export type BranchSyncState = { branch: string; status: SyncStatus } | { branch: string; error: string };
 
-/** Asks each branch's sync for a run now; returns each one's completed-run count to watch. */
+/**
+ * Asks each branch's sync for a run now; returns each one's completed-run count to watch.
+ * With the configuration, a branch whose `branchSync` is not running yet (the worker has
+ * just started, or someone terminated it) is started with the request (signal-with-start),
+ * so asking for a sync never depends on who came first.
+ */
 export async function requestSync(
   client: Client,
   branches: string[],
   request: SyncRequest,
+  config?: SyncConfig,
 ): Promise<{ branch: string; runsBefore?: number; error?: string }[]> {
   return Promise.all(
     branches.map(async (branch) => {
       const current = await readSyncStatus(client, branch);
-      if ('error' in current) return { branch, error: current.error };
-      const handle = client.workflow.getHandle(branchSyncWorkflowId(branch));
-      await client.withDeadline(Date.now() + DEADLINE_MS, () => handle.signal(syncNowSignal, request));
-      return { branch, runsBefore: current.status.runsCompleted };
+      const notRunning = 'error' in current && current.error === NOT_RUNNING;
+      if ('error' in current && !(notRunning && config)) return { branch, error: current.error };
+      try {
+        await client.withDeadline(Date.now() + DEADLINE_MS, async () => {
+          if (!config)
+            return client.workflow.getHandle(branchSyncWorkflowId(branch)).signal(syncNowSignal, request);
+          await client.workflow.signalWithStart<typeof branchSync, [SyncRequest]>('branchSync', {
+            ...branchSyncStartOptions(config, branch),
+            signal: syncNowSignal,
+            signalArgs: [request],
+          });
+        });
+      } catch {
+        return { branch, error: TEMPORAL_AWAY };
+      }
+      return { branch, runsBefore: 'error' in current ? 0 : current.status.runsCompleted };
     }),
   );
 }
+
+const NOT_RUNNING = 'синхронизация не запущена';
+const TEMPORAL_AWAY = 'Temporal не отвечает';
 
 export async function readSyncStatus(client: Client, branch: string): Promise<BranchSyncState> {
   try {
@@ -38,7 +61,7 @@ export async function readSyncStatus(client: Client, branch: string): Promise<Br
     const name = err instanceof Error ? err.name : '';
     return {
       branch,
-      error: name === 'WorkflowNotFoundError' ? 'синхронизация не запущена' : 'Temporal не отвечает',
+      error: name === 'WorkflowNotFoundError' ? NOT_RUNNING : TEMPORAL_AWAY,
     };
   }
 }

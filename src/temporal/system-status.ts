@@ -3,7 +3,7 @@ import { type ProbeResult, type ProbeSpec, standardProbes } from '../workflows/h
 import { runHealthCheck } from './run-health-check.js';
 
 export interface StatusLine {
-  /** `database`, `temporal`, `rentprog:<branch>`, `umnico`, `stripe`. */
+  /** `database`, `temporal`, `webhooks`, `rentprog:<branch>`, `umnico`, `stripe`. */
   id: string;
   state: 'ok' | 'fail' | 'off';
   reason?: string;
@@ -21,6 +21,8 @@ export interface SystemStatusDeps {
   branches: string[];
   /** Runs one probe in this process, for when Temporal cannot run the healthCheck workflow. */
   probeDirectly?: (spec: ProbeSpec) => Promise<ProbeResult>;
+  /** Webhooks Temporal refused for good: anything there needs a person. */
+  deadLetters?: () => Promise<number>;
   timeoutMs?: number;
 }
 
@@ -48,6 +50,7 @@ export async function checkSystem(deps: SystemStatusDeps): Promise<SystemStatus>
   }
   const lines = results.map(toLine);
   lines.splice(1, 0, temporal);
+  if (deps.deadLetters) lines.splice(2, 0, await deadLetterLine(deps.deadLetters));
   return { ok: lines.every((line) => line.state !== 'fail'), lines, checkedAt: new Date() };
 }
 
@@ -56,6 +59,17 @@ function toLine(result: ProbeResult): StatusLine {
   return result.ok
     ? { id: result.name, state: 'ok' }
     : { id: result.name, state: 'fail', reason: result.reason };
+}
+
+async function deadLetterLine(count: () => Promise<number>): Promise<StatusLine> {
+  try {
+    const n = await count();
+    return n === 0
+      ? { id: 'webhooks', state: 'ok' }
+      : { id: 'webhooks', state: 'fail', reason: `${n} в dead letters` };
+  } catch {
+    return { id: 'webhooks', state: 'fail', reason: 'dead letters не прочитать' };
+  }
 }
 
 function temporalReason(err: unknown): string {

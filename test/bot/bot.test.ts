@@ -1,11 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Bot } from 'grammy';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bot } from 'grammy';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProbeActivities } from '../../src/activities/probes/probe-activities.js';
-import { webhookCallback } from 'grammy';
 import { createBot } from '../../src/bot/create-bot.js';
+import { answerFirst, TELEGRAM_WEBHOOK_PATH } from '../../src/bot/telegram-webhook.js';
 import { botTexts } from '../../src/bot/texts.js';
+import { deadLetterCounter } from '../../src/ingress/dead-letter-count.js';
 import { startIngress } from '../helpers/ingress.js';
 import type { BotDeps } from '../../src/bot/deps.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
@@ -73,6 +74,8 @@ describe('the Telegram bot, end to end', () => {
         url: `https://example.org/webhooks/rentprog/${b}?t=abc***`,
       })),
       probeDirectly: (spec) => probes.runProbe(spec),
+      // Read from the table the Postgres spool dead-letters into.
+      deadLetters: deadLetterCounter({ url: 'postgres://test', dataDir: '' }, database.db),
       logger: logs.logger,
       ...overrides,
     };
@@ -106,11 +109,12 @@ describe('the Telegram bot, end to end', () => {
       const reply = await ask('/status');
       expect(reply.body.chat_id).toBe(ADMIN);
       const lines = reply.body.text.split('\n');
-      expect(lines.slice(0, 10)).toEqual([
+      expect(lines.slice(0, 11)).toEqual([
         '📊 Статус системы:',
         '',
         '✅ База данных',
         '✅ Temporal',
+        '✅ Вебхуки',
         '✅ RentProg tbilisi',
         '✅ RentProg batumi',
         '✅ RentProg kutaisi',
@@ -121,14 +125,20 @@ describe('the Telegram bot, end to end', () => {
       expect(lines.at(-1)).toMatch(/^⏰ Время: \d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}:\d{2}$/);
     });
 
-    it('/status: a failing branch shows its reason', async () => {
+    it('/status: a failing branch shows its reason, dead-lettered webhooks their count', async () => {
       sim.setFault('all_cars@batumi', { status: 500 });
+      await database.db.query(
+        `INSERT INTO webhook_dead_letters (seq, kind, input, reason, spooled_at)
+         VALUES (1, 'event', '{}'::jsonb, 'refused', now()), (2, 'event', '{}'::jsonb, 'refused', now())`,
+      );
       try {
         const reply = await ask('/status');
         expect(reply.body.text).toContain('❌ RentProg batumi — server error 500');
         expect(reply.body.text).toContain('✅ RentProg tbilisi');
+        expect(reply.body.text).toContain('❌ Вебхуки — 2 в dead letters');
       } finally {
         sim.faults.clear();
+        await database.db.query('DELETE FROM webhook_dead_letters');
       }
     });
 
@@ -210,9 +220,9 @@ describe('the Telegram bot, end to end', () => {
         webhookSecrets: {},
         logger: logs.logger,
         telegramWebhook: {
-          path: `/telegram/${secret}`,
+          path: TELEGRAM_WEBHOOK_PATH,
           secretToken: secret,
-          handler: webhookCallback(bot, 'express'),
+          handler: answerFirst(bot, logs.logger),
         },
       });
       try {
@@ -228,16 +238,55 @@ describe('the Telegram bot, end to end', () => {
               entities: [{ type: 'bot_command', offset: 0, length: 5 }],
             },
           });
-        const wrong = await ingress.post(`/telegram/${secret}`, update(900), {
+        const wrong = await ingress.post(TELEGRAM_WEBHOOK_PATH, update(900), {
           'X-Telegram-Bot-Api-Secret-Token': 'not-the-secret',
         });
         expect(wrong.status).toBe(401);
         const before = telegram.sent.length;
-        const right = await ingress.post(`/telegram/${secret}`, update(901), {
+        const right = await ingress.post(TELEGRAM_WEBHOOK_PATH, update(901), {
           'X-Telegram-Bot-Api-Secret-Token': secret,
         });
         expect(right.status).toBe(200);
-        expect(telegram.sent.slice(before).map((m) => m.body.text)).toEqual([botTexts.help]);
+        await vi.waitFor(() =>
+          expect(telegram.sent.slice(before).map((m) => m.body.text)).toEqual([botTexts.help]),
+        );
+        expect((await ingress.post(`/telegram/${secret}`, update(902))).status).toBe(404);
+      } finally {
+        await ingress.close();
+      }
+    });
+
+    it('answers Telegram before the update is handled, however long that takes', async () => {
+      const secret = 'telegram-webhook-secret-0123456789';
+      const stuck = new Bot('123:stuck', {
+        botInfo: { id: 123, is_bot: true, first_name: 'stuck' } as never,
+      });
+      let handled = false;
+      stuck.use(async () => {
+        handled = true;
+        await new Promise(() => undefined);
+      });
+      const ingress = await startIngress({
+        client: env.client,
+        taskQueue: service.taskQueue,
+        webhookSecrets: {},
+        logger: logs.logger,
+        telegramWebhook: {
+          path: TELEGRAM_WEBHOOK_PATH,
+          secretToken: secret,
+          handler: answerFirst(stuck, logs.logger),
+        },
+      });
+      try {
+        const update = {
+          update_id: 1,
+          message: { message_id: 1, date: 0, chat: { id: 1, type: 'private' }, text: 'hi' },
+        };
+        const answer = await ingress.post(TELEGRAM_WEBHOOK_PATH, JSON.stringify(update), {
+          'X-Telegram-Bot-Api-Secret-Token': secret,
+        });
+        expect(answer.status).toBe(200);
+        await vi.waitFor(() => expect(handled).toBe(true));
       } finally {
         await ingress.close();
       }
@@ -247,7 +296,9 @@ describe('the Telegram bot, end to end', () => {
   describe('with Temporal down', () => {
     it('/status still answers, with Temporal failed and the rest checked directly', async () => {
       for (const bot of bots.splice(0)) await bot.stop();
-      const connection = Connection.lazy({ address: '127.0.0.1:1' });
+      // Without the SDK's retry interceptor: its retry timers outlive the call's deadline
+      // and throw uncaught once the connection is closed.
+      const connection = Connection.lazy({ address: '127.0.0.1:1', interceptors: [] });
       startBot({ client: new Client({ connection }) });
       const started = Date.now();
       const reply = await ask('/status');

@@ -2,17 +2,46 @@ import { chmod, cp, mkdir, mkdtemp, open, readdir, readFile, rm, stat, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type * as SpoolFs from '../../src/ingress/file-spool/fs.js';
 import {
   countFileDeadLetters,
   FileSpool,
   type FileSpoolOptions,
   readFileDeadLetters,
-} from '../../src/ingress/file-spool.js';
-import { type SpooledEntry, type SpoolEntry, SpoolFullError } from '../../src/ingress/spool.js';
+} from '../../src/ingress/file-spool/index.js';
+import {
+  type DeadLetter,
+  type SpooledEntry,
+  type SpoolEntry,
+  SpoolFullError,
+} from '../../src/ingress/spool.js';
+
+/** The spool's durable steps end in these: failing the n-th stops the process right after that step. */
+const crash = vi.hoisted(() => ({ atStep: 0, steps: 0 }));
+vi.mock('../../src/ingress/file-spool/fs.js', async (importOriginal) => {
+  const fs = await importOriginal<typeof SpoolFs>();
+  const step = () => {
+    crash.steps++;
+    if (crash.steps === crash.atStep) throw new Error('simulated crash');
+  };
+  return {
+    ...fs,
+    syncDir: async (...args: Parameters<typeof fs.syncDir>) => {
+      await fs.syncDir(...args);
+      step();
+    },
+    writeFileDurably: async (...args: Parameters<typeof fs.writeFileDurably>) => {
+      await fs.writeFileDurably(...args);
+      step();
+    },
+  };
+});
 
 let root: string;
 beforeEach(async () => {
   root = await mkdtemp(path.join(os.tmpdir(), 'rentprog-file-spool-'));
+  crash.atStep = 0;
+  crash.steps = 0;
 });
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -421,5 +450,140 @@ describe('dead letters of the file spool', () => {
   it('reads a missing directory as no dead letters', async () => {
     expect(await readFileDeadLetters(path.join(root, 'nowhere'))).toEqual([]);
     expect(await countFileDeadLetters(path.join(root, 'nowhere'))).toBe(0);
+  });
+});
+
+describe('upgrading from the JSON-lines spool', () => {
+  // Across the 64 KiB chunks the file is streamed in, with multi-byte characters to split.
+  const quarantine = {
+    kind: 'quarantine',
+    spooledAt: '2025-05-31T09:00:00.000Z',
+    input: {
+      branch: 'batumi',
+      reason: 'unparseable body',
+      receivedAt: '2025-05-31T09:00:00.000Z',
+      contentType: 'text/plain',
+      body: 'Нино Беридзе '.repeat(20_000),
+      bodyEncoding: 'utf8',
+      bodySha256: 'f'.repeat(64),
+    },
+  };
+  const legacyLine = (e: object, seq: number) => JSON.stringify({ ...e, seq });
+  const letter = (id: string, seq: number, reason: string): DeadLetter => ({
+    entry: spooled(id, seq),
+    reason,
+    deadAt: '2025-05-30T08:00:00.000Z',
+  });
+
+  /** e1 and e4 acked; a line no one can read; e6's ack and e7's line torn by a crash. */
+  async function writeLegacySpool(dir: string): Promise<void> {
+    await mkdir(dir, { recursive: true });
+    const lines = [
+      legacyLine(entry('e1'), 1),
+      legacyLine(entry('e2'), 2),
+      legacyLine(quarantine, 3),
+      legacyLine(entry('e4'), 4),
+      'not json',
+      legacyLine(entry('e5'), 5),
+      legacyLine(entry('e6'), 6),
+    ];
+    const torn = legacyLine(entry('e7'), 7).slice(0, 40);
+    await writeFile(path.join(dir, 'webhook-spool.jsonl'), `${lines.join('\n')}\n${torn}`);
+    await writeFile(path.join(dir, 'webhook-spool.acks'), '1\n4\n6');
+    const letters = [letter('e8', 8, 'bad input'), letter('e9', 9, 'namespace gone')];
+    const tornLetter = JSON.stringify(letter('e10', 10, 'torn')).slice(0, 30);
+    await writeFile(
+      path.join(dir, 'dead-letters.jsonl'),
+      `${letters.map((l) => JSON.stringify(l)).join('\n')}\n${tornLetter}`,
+    );
+  }
+
+  /** The unacknowledged, readable entries in their old order, numbered on from `firstSeq`. */
+  const imported = (firstSeq: number): SpooledEntry[] => [
+    spooled('e2', firstSeq),
+    { ...quarantine, seq: firstSeq + 1 } as unknown as SpooledEntry,
+    spooled('e5', firstSeq + 2),
+    spooled('e6', firstSeq + 3),
+  ];
+  const importedLetters = [letter('e9', 9, 'namespace gone'), letter('e8', 8, 'bad input')];
+
+  it('imports the unacknowledged entries in order and the dead letters, removes the old files, and only once', async () => {
+    const dir = path.join(root, 'spool');
+    await writeLegacySpool(dir);
+
+    const spool = await FileSpool.open(dir);
+    expect(await spool.pending()).toEqual(imported(1));
+    expect(spool.depth()).toBe(4);
+    expect(await spool.deadLetters()).toEqual(importedLetters);
+    expect(await spool.deadLetterCount()).toBe(2);
+    expect((await readdir(dir)).sort()).toEqual(['dead-letters.log', seg(1)]);
+    for (const name of await readdir(dir))
+      expect((await stat(path.join(dir, name))).mode & 0o777).toBe(0o600);
+
+    const reopened = await FileSpool.open(dir);
+    expect(await reopened.pending()).toEqual(imported(1));
+    expect(await reopened.deadLetters()).toEqual(importedLetters);
+    await reopened.ack([1, 3]);
+    await reopened.append(entry('new'));
+    expect(await (await FileSpool.open(dir)).pending()).toEqual([
+      imported(1)[1],
+      spooled('e6', 4),
+      spooled('new', 5),
+    ]);
+  });
+
+  it.each([
+    ['with entries waiting', [1], [[3, 'n3']], [acks(1), seg(1), seg(4)]],
+    ['drained down to its empty newest segment', [1, 3], [], [seg(4)]],
+  ])(
+    'imports after a spool of segments %s, the old entries and letters behind the new ones',
+    async (_, acked, waiting, files) => {
+      const dir = path.join(root, 'spool');
+      const spool = await FileSpool.open(dir);
+      for (const id of ['n1', 'n2', 'n3']) await spool.append(entry(id));
+      await spool.ack(acked);
+      await spool.deadLetter(spooled('n2', 2), 'refused');
+      await writeLegacySpool(dir);
+
+      const pending = await (await FileSpool.open(dir)).pending();
+      expect(seqsAndIds(pending.slice(0, waiting.length))).toEqual(waiting);
+      expect(pending.slice(waiting.length)).toEqual(imported(4));
+      expect((await readFileDeadLetters(dir)).map((l) => [l.entry.seq, l.reason])).toEqual([
+        [2, 'refused'],
+        [9, 'namespace gone'],
+        [8, 'bad input'],
+      ]);
+      expect((await readdir(dir)).sort()).toEqual(['dead-letters.log', ...files]);
+    },
+  );
+
+  it('after a crash at any step of the import, imports every entry and letter exactly once', async () => {
+    const dir = path.join(root, 'spool');
+    // Left by an earlier attempt that crashed while building, numbered from another seq.
+    const setUp = async () => {
+      await rm(dir, { recursive: true, force: true });
+      await writeLegacySpool(dir);
+      await writeFile(path.join(dir, `${seg(1)}.import`), 'half a frame');
+      await writeFile(path.join(dir, `${seg(7)}.import`), 'half a frame');
+      await writeFile(path.join(dir, 'dead-letters.log.import'), 'half a frame');
+    };
+    await setUp();
+    await FileSpool.open(dir);
+    const steps = crash.steps;
+    expect(steps).toBeGreaterThanOrEqual(6);
+
+    for (let step = 1; step <= steps; step++) {
+      await setUp();
+      crash.steps = 0;
+      crash.atStep = step;
+      await expect(FileSpool.open(dir), `crash at step ${step}`).rejects.toThrow('simulated crash');
+      crash.atStep = 0;
+      for (const attempt of ['after the crash', 'once more']) {
+        const spool = await FileSpool.open(dir);
+        expect(await spool.pending(), `crash at step ${step}, ${attempt}`).toEqual(imported(1));
+        expect(await spool.deadLetters(), `crash at step ${step}, ${attempt}`).toEqual(importedLetters);
+        expect((await readdir(dir)).sort()).toEqual(['dead-letters.log', seg(1)]);
+      }
+    }
   });
 });

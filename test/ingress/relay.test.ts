@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FileSpool } from '../../src/ingress/file-spool.js';
+import { FileSpool } from '../../src/ingress/file-spool/index.js';
 import { PostgresSpool } from '../../src/ingress/postgres-spool.js';
 import { type Spool, type SpoolEntry } from '../../src/ingress/spool.js';
 import { startSpoolRelay } from '../../src/ingress/spool-relay.js';

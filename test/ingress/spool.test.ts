@@ -9,7 +9,7 @@ import { createActivities } from '../../src/activities/index.js';
 import { ensureTemporalCli } from '../../src/cli/temporal-cli.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { PostgresSpool } from '../../src/ingress/postgres-spool.js';
-import { FileSpool } from '../../src/ingress/file-spool.js';
+import { FileSpool } from '../../src/ingress/file-spool/index.js';
 import type { Spool } from '../../src/ingress/spool.js';
 import { startSpoolRelay } from '../../src/ingress/spool-relay.js';
 import { ingressConnection } from '../../src/ingress/temporal-connection.js';

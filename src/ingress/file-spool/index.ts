@@ -1,24 +1,14 @@
 import { open, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DeadLetterLog, readFileDeadLetters } from './file-spool-dead-letters.js';
-import {
-  decodeFrame,
-  encodeFrame,
-  FRAME_HEADER_BYTES,
-  MAX_FRAME_PAYLOAD_BYTES,
-} from './file-spool-frames.js';
-import {
-  createDurably,
-  ensurePrivateDir,
-  syncDir,
-  UnrecoverableWriteError,
-  writeDurably,
-} from './file-spool-fs.js';
-import { recoverSegments } from './file-spool-recovery.js';
-import { SegmentIndex } from './file-spool-segment.js';
-import { type DeadLetter, type Spool, type SpooledEntry, type SpoolEntry, SpoolFullError } from './spool.js';
+import { type DeadLetter, type Spool, type SpooledEntry, type SpoolEntry, SpoolFullError } from '../spool.js';
+import { DeadLetterLog, readFileDeadLetters } from './dead-letters.js';
+import { decodeFrame, encodeFrame, FRAME_HEADER_BYTES, MAX_FRAME_PAYLOAD_BYTES } from './frames.js';
+import { createDurably, ensurePrivateDir, syncDir, UnrecoverableWriteError, writeDurably } from './fs.js';
+import { importLegacySpool } from './legacy-import.js';
+import { recoverSegments } from './recovery.js';
+import { SegmentIndex } from './segment.js';
 
-export { countFileDeadLetters, readFileDeadLetters } from './file-spool-dead-letters.js';
+export { countFileDeadLetters, readFileDeadLetters } from './dead-letters.js';
 
 export interface FileSpoolOptions {
   /** Bytes of segment files and ack logs beyond which appends are refused with SpoolFullError. */
@@ -73,7 +63,9 @@ export class FileSpool implements Spool {
     const maxBytes = positiveInteger(options.maxBytes ?? DEFAULT_MAX_BYTES, 'maxBytes');
     const segmentBytes = positiveInteger(options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, 'segmentBytes');
     await ensurePrivateDir(dir);
-    const segments = await recoverSegments(dir);
+    let segments = await recoverSegments(dir);
+    // In full even past maxBytes: appends are refused until the relay drains it, but nothing is dropped.
+    if (await importLegacySpool(dir, segments.at(-1)?.nextSeq ?? 1)) segments = await recoverSegments(dir);
     const spool = new FileSpool(dir, maxBytes, segmentBytes, segments, await DeadLetterLog.open(dir));
     // A crash between a segment's last ack and its deletion leaves it behind, finished.
     const finished = segments.filter((s) => s.live === 0 && (s.count > 0 || s !== segments.at(-1)));

@@ -4,6 +4,7 @@ import { chmod, mkdir, open } from 'node:fs/promises';
 /** The spool holds webhook bodies (personal data): readable by the service's user only. */
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
+const WRITE_BATCH_BYTES = 1024 * 1024;
 
 /** Creates the directory 0700, and tightens one left behind more open by an older version. */
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -73,6 +74,42 @@ export async function truncateDurably(file: string, size: number): Promise<void>
 export async function createDurably(file: string, dir: string): Promise<void> {
   const handle = await open(file, 'w', FILE_MODE);
   try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await syncDir(dir);
+}
+
+/**
+ * Creates `file` 0600 from `chunks` (replacing a leftover), fsyncs it and its directory
+ * entry. Chunks are gathered into large writes: they may be as small as one frame.
+ */
+export async function writeFileDurably(
+  file: string,
+  dir: string,
+  chunks: AsyncIterable<Buffer>,
+): Promise<void> {
+  const handle = await open(file, 'w', FILE_MODE);
+  try {
+    let position = 0;
+    let batch: Buffer[] = [];
+    let batchBytes = 0;
+    const write = async () => {
+      const { bytesWritten } = await handle.writev(batch, position);
+      if (bytesWritten !== batchBytes) {
+        throw new Error(`short write to ${file}: ${bytesWritten} of ${batchBytes} bytes`);
+      }
+      position += batchBytes;
+      batch = [];
+      batchBytes = 0;
+    };
+    for await (const chunk of chunks) {
+      batch.push(chunk);
+      batchBytes += chunk.length;
+      if (batchBytes >= WRITE_BATCH_BYTES) await write();
+    }
+    if (batchBytes > 0) await write();
     await handle.sync();
   } finally {
     await handle.close();

@@ -1,8 +1,8 @@
 import { open, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { type FrameScan, scanFrames } from './file-spool-frames.js';
-import { isMissing, truncateDurably } from './file-spool-fs.js';
-import { parseAckLogName, parseSegmentName, SegmentIndex } from './file-spool-segment.js';
+import { type FrameScan, scanFrames } from './frames.js';
+import { isMissing, truncateDurably } from './fs.js';
+import { parseAckLogName, parseSegmentName, SegmentIndex } from './segment.js';
 
 /**
  * Rebuilds the index of a spool directory by streaming every segment and ack log once.

@@ -1,10 +1,10 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { encodeFrame, type Frame, scanFrames } from './file-spool-frames.js';
-import { isMissing, syncDir, truncateDurably, writeDurably } from './file-spool-fs.js';
-import type { DeadLetter } from './spool.js';
+import type { DeadLetter } from '../spool.js';
+import { encodeFrame, type Frame, scanFrames } from './frames.js';
+import { isMissing, syncDir, truncateDurably, writeDurably } from './fs.js';
 
-const DEAD_LETTERS_FILE = 'dead-letters.log';
+export const DEAD_LETTERS_FILE = 'dead-letters.log';
 
 /**
  * Entries Temporal refused for good, one frame each (seq = the entry's), append-only and
