@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { SyncConfig } from '../temporal/ensure-branch-syncs.js';
 import type { ProbeResult, ProbeSpec } from '../workflows/health-check-types.js';
 
 /** What the bot needs, passed in so tests use a real dev server and a fake Bot API. */
@@ -14,6 +15,8 @@ export interface BotDeps {
   timeZone: string;
   webhookUrls: { branch: string; url: string }[];
   probeDirectly?: (spec: ProbeSpec) => Promise<ProbeResult>;
+  /** How a branch's sync is started, so `/sync_rentprog` works before the worker has started it. */
+  syncConfig?: SyncConfig;
   /** Webhooks Temporal refused for good, shown by `/status`. */
   deadLetters?: () => Promise<number>;
   logger: Logger;

@@ -131,7 +131,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
   try {
     say('\nSyncing every branch…');
     await ensureBranchSyncs(client, config);
-    const requested = await requestSync(client, config.branches, {});
+    const requested = await requestSync(client, config.branches, {}, config);
     await Promise.all(requested.map((r) => waitForSync(client, r.branch, r.runsBefore ?? 0)));
 
     say('Changing a few entities in RentProg, which sends their webhooks…');

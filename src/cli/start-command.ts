@@ -75,6 +75,7 @@ function buildBot(config: Config, db: Db, logger: Logger) {
     webhookUrls: webhookUrls(config),
     probeDirectly: (spec) => probes.runProbe(spec),
     deadLetters: deadLetterCounter(config.database, db),
+    syncConfig: config,
     logger,
   });
   return { bot, close: () => connection.close() };
