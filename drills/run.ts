@@ -17,6 +17,7 @@ import { generateSecrets, redact } from './harness/secrets.js';
 import { Teardown } from './harness/teardown.js';
 import { fuzzMemoryDrill } from './fuzz-memory.js';
 import { killWorkerDrill } from './kill-worker.js';
+import { poisonDrill } from './poison.js';
 import { restartDevServerDrill } from './restart-dev-server.js';
 import { restartPostgresDrill } from './restart-postgres.js';
 import { secretsScanDrill } from './secrets-scan.js';
@@ -28,6 +29,7 @@ const DRILLS: Record<string, Drill> = {
   'restart-postgres': restartPostgresDrill,
   'api-storm': apiStormDrill,
   'fuzz-memory': fuzzMemoryDrill,
+  poison: poisonDrill,
   'secrets-scan': secretsScanDrill,
 };
 

@@ -10,6 +10,7 @@ interface BranchProgress {
   done: boolean;
   line?: string;
   counts?: SyncCounts;
+  rejects?: number;
   error?: string;
 }
 
@@ -26,7 +27,7 @@ export function syncCommand(deps: BotDeps) {
       return;
     }
     const branches = wanted ? [wanted] : deps.branches;
-    const requested = await requestSync(deps.client, branches, {});
+    const requested = await requestSync(deps.client, branches, {}, deps.syncConfig);
     const message = await ctx.reply(botTexts.syncStarted(branches));
     follow(deps, ctx.api, message.chat.id, message.message_id, requested).catch((err: unknown) =>
       deps.logger.error(
@@ -67,7 +68,7 @@ async function follow(
           states.map((s) =>
             s.error !== undefined || !s.counts
               ? { branch: s.branch, error: s.error ?? 'не завершилась' }
-              : { branch: s.branch, counts: s.counts },
+              : { branch: s.branch, counts: s.counts, rejects: s.rejects ?? 0 },
           ),
         ),
       );
@@ -86,7 +87,7 @@ async function look(deps: BotDeps, branch: string, runsBefore: number): Promise<
   if (syncFinished(status, runsBefore)) {
     const run = status.lastRun!;
     return run.status === 'succeeded'
-      ? { branch, done: true, counts: run.counts, line: botTexts.progressDone }
+      ? { branch, done: true, counts: run.counts, rejects: run.rejects, line: botTexts.progressDone }
       : { branch, done: true, error: run.errors[0] ?? 'ошибка' };
   }
   const current = status.current;

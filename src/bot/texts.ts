@@ -27,6 +27,7 @@ export const texts = {
 export const LABELS: Record<string, string> = {
   database: 'База данных',
   temporal: 'Temporal',
+  webhooks: 'Вебхуки',
   umnico: 'Umnico API',
   stripe: 'Stripe API',
 };
@@ -61,6 +62,15 @@ export interface SyncCounts {
 
 const KIND_NAMES: Record<string, string> = { cars: 'авто', clients: 'клиенты', bookings: 'брони' };
 
+/** `1 запись не сохранена`, `2 записи не сохранены`, `5 записей не сохранены`. */
+function notStored(count: number): string {
+  const lastTwo = count % 100;
+  const last = count % 10;
+  if (last === 1 && lastTwo !== 11) return `${count} запись не сохранена`;
+  if (last >= 2 && last <= 4 && (lastTwo < 12 || lastTwo > 14)) return `${count} записи не сохранены`;
+  return `${count} записей не сохранены`;
+}
+
 export const botTexts = {
   status: (lines: StatusLineText[], checkedAt: Date, timeZone: string) =>
     [
@@ -85,14 +95,17 @@ export const botTexts = {
   progressWaiting: '⏳ в очереди',
   progressDone: '✅ готово',
 
-  syncResults: (rows: ({ branch: string; counts: SyncCounts } | { branch: string; error: string })[]) =>
+  syncResults: (
+    rows: ({ branch: string; counts: SyncCounts; rejects: number } | { branch: string; error: string })[],
+  ) =>
     [
       '📊 Результаты синхронизации:',
       '',
       ...rows.map((row) =>
         'error' in row
           ? `❌ ${row.branch}: ${row.error}`
-          : `✅ ${row.branch}: ${row.counts.cars?.fetched ?? 0} авто, ${row.counts.clients?.fetched ?? 0} клиентов, ${row.counts.bookings?.fetched ?? 0} броней`,
+          : `✅ ${row.branch}: ${row.counts.cars?.fetched ?? 0} авто, ${row.counts.clients?.fetched ?? 0} клиентов, ${row.counts.bookings?.fetched ?? 0} броней` +
+            (row.rejects > 0 ? `\n⚠️ ${notStored(row.rejects)} (см. sync_rejects)` : ''),
       ),
     ].join('\n'),
 

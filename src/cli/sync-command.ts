@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config.js';
+import { dataConverterFor } from '../temporal/data-converter.js';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
 import type { SyncStatus } from '../workflows/branch-sync-types.js';
 
@@ -15,6 +16,8 @@ interface Outcome {
   status: 'requested' | 'succeeded' | 'failed';
   error?: string;
   counts?: SyncStatus['progress'];
+  /** Records Postgres refused (in `sync_rejects`); only when there were some, like `error`. */
+  rejects?: number;
 }
 
 /**
@@ -27,9 +30,13 @@ export async function runSync(config: Config, options: SyncOptions): Promise<num
   }
   const branches = options.branch ? [options.branch] : config.branches;
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({ connection, namespace: config.temporal.namespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporal.namespace,
+    dataConverter: dataConverterFor(config.temporal),
+  });
   try {
-    const requested = await requestSync(client, branches, options.full ? { full: true } : {});
+    const requested = await requestSync(client, branches, options.full ? { full: true } : {}, config);
     const outcomes: Outcome[] = options.wait
       ? await Promise.all(
           requested.map((r) =>
@@ -63,6 +70,7 @@ async function waitFor(client: Client, branch: string, runsBefore: number): Prom
         branch,
         status: run.status,
         counts: run.counts,
+        ...(run.rejects > 0 ? { rejects: run.rejects } : {}),
         ...(run.errors[0] ? { error: run.errors[0] } : {}),
       };
     }
@@ -89,8 +97,9 @@ function print(outcomes: Outcome[], json: boolean): void {
     const counts = o.counts
       ? ` — ${o.counts.cars?.fetched ?? 0} cars, ${o.counts.clients?.fetched ?? 0} clients, ${o.counts.bookings?.fetched ?? 0} bookings`
       : '';
+    const rejects = o.rejects ? `, ${o.rejects} not stored (see sync_rejects)` : '';
     console.log(
-      `${o.status === 'failed' ? '✗' : '✓'} ${o.branch}: ${o.status}${counts}${o.error ? ` (${o.error})` : ''}`,
+      `${o.status === 'failed' ? '✗' : '✓'} ${o.branch}: ${o.status}${counts}${rejects}${o.error ? ` (${o.error})` : ''}`,
     );
   }
 }

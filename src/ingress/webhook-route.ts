@@ -58,7 +58,7 @@ type Log = (
 ) => void;
 
 /** The webhook's answer and log line, timed from its arrival. */
-function outcomeLog(deps: WebhookRouteDeps, branch: string): Log {
+function outcomeLog(deps: Pick<WebhookRouteDeps, 'logger' | 'observe'>, branch: string): Log {
   const t0 = performance.now();
   return (status, fields = {}) => {
     const ms = Math.round(performance.now() - t0);
@@ -75,7 +75,7 @@ function outcomeLog(deps: WebhookRouteDeps, branch: string): Log {
 export function webhookGate(deps: Pick<WebhookRouteDeps, 'webhookSecrets' | 'logger' | 'observe'>) {
   return (req: Request<{ branch: string }>, res: Response, next: NextFunction): void => {
     const branch = req.params.branch;
-    const log = outcomeLog(deps as WebhookRouteDeps, branch);
+    const log = outcomeLog(deps, branch);
     const secrets = secretsOf(deps.webhookSecrets, branch);
     if (!secrets) {
       // The same answer for every unknown name, so it gives away no branch names.
@@ -126,34 +126,34 @@ export function webhookRoute(deps: WebhookRouteDeps) {
 
     const receivedAt = new Date().toISOString();
     const contentType = req.get('content-type') ?? '';
-    const quarantine = async (reason: string): Promise<SpoolEntry> => ({
-      kind: 'quarantine',
-      spooledAt: receivedAt,
-      input: await keepBody(deps, { branch, reason, receivedAt, contentType, rawBody }),
-    });
-
-    let entry: SpoolEntry;
-    try {
-      const parsed = parseWebhookBody(rawBody, contentType);
-      if (!parsed.ok) {
-        entry = await quarantine(parsed.error);
-      } else {
-        const event: RentProgEvent = {
-          eventId: eventIdOf(branch, parsed.event, parsed.payload),
-          ...normalizeEvent(branch, parsed, rentprogIdOf(parsed.payload)!, receivedAt),
-          dedupWindowMs: deps.dedupWindowMs,
-        };
-        const bytes = Buffer.byteLength(JSON.stringify(event));
-        entry =
-          bytes > MAX_EVENT_INPUT_BYTES
-            ? await quarantine(`event input of ${bytes} bytes is over the ${MAX_EVENT_INPUT_BYTES}-byte cap`)
-            : { kind: 'event', spooledAt: receivedAt, input: event };
+    // Undefined when the body cannot be kept: then nothing may be acknowledged.
+    const quarantine = async (reason: string): Promise<SpoolEntry | undefined> => {
+      try {
+        const input = await keepBody(deps, { branch, reason, receivedAt, contentType, rawBody });
+        return { kind: 'quarantine', spooledAt: receivedAt, input };
+      } catch (err) {
+        deps.logger.error({ branch, err: messageOf(err) }, 'quarantine: cannot keep the body');
+        return undefined;
       }
-    } catch (err) {
-      // Only the quarantine body store can fail here; without it the body would be lost.
-      deps.logger.error({ branch, err: messageOf(err) }, 'quarantine: cannot keep the body');
-      return tryLater(res, log);
+    };
+
+    let entry: SpoolEntry | undefined;
+    const parsed = parseWebhookBody(rawBody, contentType);
+    if (!parsed.ok) {
+      entry = await quarantine(parsed.error);
+    } else {
+      const event: RentProgEvent = {
+        eventId: eventIdOf(branch, parsed.event, parsed.payload),
+        ...normalizeEvent(branch, parsed, rentprogIdOf(parsed.payload)!, receivedAt),
+        dedupWindowMs: deps.dedupWindowMs,
+      };
+      const bytes = Buffer.byteLength(JSON.stringify(event));
+      entry =
+        bytes > MAX_EVENT_INPUT_BYTES
+          ? await quarantine(`event input of ${bytes} bytes is over the ${MAX_EVENT_INPUT_BYTES}-byte cap`)
+          : { kind: 'event', spooledAt: receivedAt, input: event };
     }
+    if (!entry) return tryLater(res, log);
 
     let placed: Placed;
     try {
@@ -163,6 +163,7 @@ export function webhookRoute(deps: WebhookRouteDeps) {
       placed = { kind: 'refused', err };
       if (err.inputRefused && entry.kind === 'event') {
         entry = await quarantine(`Temporal refused the event: ${err.message}`);
+        if (!entry) return tryLater(res, log);
         placed = await place(deps, entry).catch((again: unknown) => {
           if (!(again instanceof TemporalRefusedError)) throw again;
           return { kind: 'refused', err: again } as const;

@@ -1,6 +1,13 @@
 import type { EntityRow } from '../store/entity-repository.js';
 import { parseRentProgLocalTime } from './local-time.js';
-import type { RentProgBooking, RentProgCar, RentProgClient } from './schemas.js';
+import {
+  bookingFields,
+  carFields,
+  clientFields,
+  type RentProgBooking,
+  type RentProgCar,
+  type RentProgClient,
+} from './schemas.js';
 
 /** Where and when a record was read, which the row needs besides the record itself. */
 export interface ReadContext {
@@ -32,51 +39,54 @@ const base = (record: Record<string, unknown> & { id: number }, context: ReadCon
 });
 
 export function bookingRow(booking: RentProgBooking, context: ReadContext): EntityRow<'booking'> {
+  const fields = bookingFields.parse(booking);
   return {
     ...base(booking, context),
     columns: {
-      number: booking.number,
-      car_id: booking.car_id ?? booking.car?.id ?? null,
-      client_id: booking.client_id ?? booking.client?.id ?? null,
-      state: booking.state,
-      active: booking.active,
-      in_rent: booking.in_rent,
-      archive: booking.archive,
-      technical: booking.technical,
-      start_at: instant(booking.start_date, context.timeZone),
-      end_at: instant(booking.end_date, context.timeZone),
-      total: booking.total,
-      deposit: booking.deposit,
+      number: fields.number,
+      car_id: fields.car_id ?? fields.car?.id ?? null,
+      client_id: fields.client_id ?? fields.client?.id ?? null,
+      state: fields.state,
+      active: fields.active,
+      in_rent: fields.in_rent,
+      archive: fields.archive,
+      technical: fields.technical,
+      start_at: instant(fields.start_date, context.timeZone),
+      end_at: instant(fields.end_date, context.timeZone),
+      total: fields.total,
+      deposit: fields.deposit,
     },
   };
 }
 
 export function carRow(car: RentProgCar, context: ReadContext): EntityRow<'car'> {
+  const fields = carFields.parse(car);
   return {
     ...base(car, context),
     columns: {
-      company_id: car.company_id,
-      car_name: car.car_name,
-      code: car.code,
-      number: car.number,
-      state: car.state,
-      active: car.active,
-      mileage: car.mileage,
+      company_id: fields.company_id,
+      car_name: fields.car_name,
+      code: fields.code,
+      number: fields.number,
+      state: fields.state,
+      active: fields.active,
+      mileage: fields.mileage,
     },
   };
 }
 
 export function clientRow(client: RentProgClient, context: ReadContext): EntityRow<'client'> {
+  const fields = clientFields.parse(client);
   return {
     ...base(client, context),
     columns: {
-      company_id: client.company_id,
-      name: client.name,
-      lastname: client.lastname,
-      middlename: client.middlename,
-      phone: client.phone,
-      email: client.email,
-      category: client.category,
+      company_id: fields.company_id,
+      name: fields.name,
+      lastname: fields.lastname,
+      middlename: fields.middlename,
+      phone: fields.phone,
+      email: fields.email,
+      category: fields.category,
     },
   };
 }

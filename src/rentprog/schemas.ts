@@ -1,8 +1,9 @@
 import { z } from 'zod';
 
 // RentProg is loosely typed: numbers arrive as strings, booleans as "true"/1, and new
-// fields appear without notice. Ids must be right; every other field we read is coerced
-// or becomes null, and the whole record is kept (loose objects) for `data jsonb`.
+// fields appear without notice. A record is taken when its id is right and kept exactly
+// as sent for `data jsonb`, so a value no column can hold is never lost; the fields we
+// copy into typed columns are read from it by the `*Fields` schemas, coerced or null.
 
 const integerLike = z.union([
   z.number().int(),
@@ -29,8 +30,18 @@ const optional = <T extends z.ZodType>(schema: T) => schema.nullish().catch(null
 
 export const rentprogId = integerLike.pipe(z.number().int().positive());
 
-export const carSchema = z.looseObject({
-  id: rentprogId,
+/** A record as a list or detail endpoint sends it: a valid id, every other field untouched. */
+const entityRecord = z.looseObject({ id: rentprogId });
+
+export const carSchema = entityRecord;
+export const clientSchema = entityRecord;
+export const bookingSchema = entityRecord;
+
+export type RentProgCar = z.infer<typeof carSchema>;
+export type RentProgClient = z.infer<typeof clientSchema>;
+export type RentProgBooking = z.infer<typeof bookingSchema>;
+
+export const carFields = z.object({
   company_id: optional(integerLike),
   car_name: optional(z.string()),
   code: optional(z.string()),
@@ -40,8 +51,7 @@ export const carSchema = z.looseObject({
   mileage: optional(integerLike),
 });
 
-export const clientSchema = z.looseObject({
-  id: rentprogId,
+export const clientFields = z.object({
   company_id: optional(integerLike),
   name: optional(z.string()),
   lastname: optional(z.string()),
@@ -51,8 +61,7 @@ export const clientSchema = z.looseObject({
   category: optional(z.string()),
 });
 
-export const bookingSchema = z.looseObject({
-  id: rentprogId,
+export const bookingFields = z.object({
   number: optional(integerLike),
   car_id: optional(integerLike),
   client_id: optional(integerLike),
@@ -66,13 +75,9 @@ export const bookingSchema = z.looseObject({
   total: optional(numberLike),
   deposit: optional(numberLike),
   /** `/bookings/{id}` may nest the car and the client (API.md §5.1). */
-  car: optional(carSchema),
-  client: optional(clientSchema),
+  car: optional(entityRecord),
+  client: optional(entityRecord),
 });
-
-export type RentProgCar = z.infer<typeof carSchema>;
-export type RentProgClient = z.infer<typeof clientSchema>;
-export type RentProgBooking = z.infer<typeof bookingSchema>;
 
 /** Whether lists come bare or as `{data: [...]}` is unknown (API.md §9.6): take both. */
 export const listOf = <T extends z.ZodType>(item: T) =>

@@ -28,13 +28,19 @@ const commands = {
   }),
   archive: z.object({ branch: z.string(), id: z.number().int(), webhook }),
   destroy: z.object({ kind, branch: z.string(), id: z.number().int(), webhook }),
+  poison: z.object({
+    kind,
+    branch: z.string(),
+    id: z.number().int(),
+    fields: z.record(z.string(), z.unknown()).optional(),
+  }),
   fault: z.object({ route: z.string(), fault: z.record(z.string(), z.unknown()) }),
 };
 
 /**
  * The control API over HTTP, for the CLI and the demo (tests call the Simulator directly):
- * `POST /_control/{update,create,archive,destroy,fault,clear-faults,expire-tokens,reset-counters}`,
- * `GET /_control/counters`.
+ * `POST /_control/{update,create,archive,destroy,poison,fault,clear-faults,expire-tokens,reset-counters}`,
+ * `GET /_control/{counters,poisoned}`. `poison` without `fields` sets the kind's POISON.
  */
 export async function handleControl(
   sim: Simulator,
@@ -45,6 +51,7 @@ export async function handleControl(
   const action = url.pathname.slice('/_control/'.length);
   try {
     if (req.method === 'GET' && action === 'counters') return send(res, 200, sim.requests.counters());
+    if (req.method === 'GET' && action === 'poisoned') return send(res, 200, sim.poisoned);
     if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
     const body = await readJson(req);
     switch (action) {
@@ -63,6 +70,10 @@ export async function handleControl(
       case 'destroy': {
         const c = commands.destroy.parse(body);
         return send(res, 200, await sim.destroy(c.kind, c.branch, c.id, c.webhook));
+      }
+      case 'poison': {
+        const c = commands.poison.parse(body);
+        return send(res, 200, sim.poison(c.kind, c.branch, c.id, c.fields));
       }
       case 'fault': {
         const c = commands.fault.parse(body);

@@ -5,6 +5,7 @@ import { API_ROUTES, type RouteAnswer } from './api-routes.js';
 import { BranchData } from './branch-data.js';
 import type { Entity, SimEntity } from './dataset.js';
 import { type Fault, FaultTable } from './faults.js';
+import { POISON } from './poison.js';
 import { seededRandom } from './random.js';
 import { RequestLog } from './request-log.js';
 import { type Delivery, deliverWebhook, webhookBody, type WebhookOptions } from './webhook-sender.js';
@@ -43,6 +44,8 @@ export class Simulator {
   readonly faults = new FaultTable();
   readonly requests = new RequestLog();
   readonly deliveries: Delivery[] = [];
+  /** Entities given raw values by `poison`, so a check can tell them from the rest. */
+  readonly poisoned: { kind: SimEntity; branch: string; id: number; fields: Record<string, unknown> }[] = [];
   readonly basePath: string;
   private readonly branches = new Map<string, BranchData>();
   private readonly companyTokens = new Map<string, string>();
@@ -135,6 +138,21 @@ export class Simulator {
       ...(kind === 'booking' ? { user_id: 5001 } : {}),
     };
     return { entity: after, deliveries: await this.emit(branch, `${kind}_update`, payload, webhook) };
+  }
+
+  /**
+   * Sets raw fields on an entity, silently (no webhook): values Postgres cannot hold, by
+   * default the kind's POISON, for a later sync to meet on its walk.
+   */
+  poison(
+    kind: SimEntity,
+    branch: string,
+    id: number,
+    fields: Record<string, unknown> = POISON[kind],
+  ): Entity {
+    const { after } = this.branch(branch).update(kind, id, fields);
+    this.poisoned.push({ kind, branch, id, fields });
+    return after;
   }
 
   async create(

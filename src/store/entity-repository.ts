@@ -1,5 +1,7 @@
+import { columnValue } from './column-values.js';
 import type { Queryable } from './db.js';
-import { type ColumnsOf, type EntityKind, ENTITY_TABLES } from './entity-tables.js';
+import { type ColumnsOf, type EntityKind, ENTITY_TABLES, type SqlType } from './entity-tables.js';
+import { storable } from './storable.js';
 
 /** One RentProg record as we store it. Timestamps are ISO strings. */
 export interface EntityRow<K extends EntityKind = EntityKind> {
@@ -38,20 +40,27 @@ export async function upsertEntities<K extends EntityKind>(
   if (rows.length === 0) return { inserted: 0, updated: 0, stale: 0 };
   const { table, columns } = ENTITY_TABLES[kind];
   const names = Object.keys(columns);
-  const types = Object.values(columns) as string[];
+  const types = Object.values(columns) as SqlType[];
 
   const latest = newestPerId(rows);
-  const records = latest.map((row) => ({
-    ...Object.fromEntries(
-      names.map((name) => [name, (row.columns as Record<string, unknown>)[name] ?? null]),
-    ),
-    rentprog_id: row.rentprogId,
-    data: row.data,
-    rentprog_updated_at: row.rentprogUpdatedAt ?? null,
-    fetched_at: row.fetchedAt,
-    details_fetched_at: row.fromDetails ? row.fetchedAt : null,
-    synced_at: row.seenBySync ? row.fetchedAt : null,
-  }));
+  // Values are serialised here only: each column gets what its type can hold (or NULL),
+  // and every string, `data` included, what Postgres can store (see storable.ts).
+  const records = storable(
+    latest.map((row) => ({
+      ...Object.fromEntries(
+        names.map((name, i) => [
+          name,
+          columnValue(types[i]!, (row.columns as Record<string, unknown>)[name]),
+        ]),
+      ),
+      rentprog_id: row.rentprogId,
+      data: row.data,
+      rentprog_updated_at: columnValue('timestamptz', row.rentprogUpdatedAt),
+      fetched_at: row.fetchedAt,
+      details_fetched_at: row.fromDetails ? row.fetchedAt : null,
+      synced_at: row.seenBySync ? row.fetchedAt : null,
+    })),
+  );
 
   const recordType = [
     'rentprog_id bigint',

@@ -2,11 +2,12 @@
 export const ENTITY_KINDS = ['car', 'client', 'booking'] as const;
 export type EntityKind = (typeof ENTITY_KINDS)[number];
 
-type SqlType = 'bigint' | 'integer' | 'smallint' | 'text' | 'boolean' | 'timestamptz' | 'numeric';
+export type SqlType = 'bigint' | 'integer' | 'smallint' | 'text' | 'boolean' | 'timestamptz' | 'numeric';
 
 /**
  * Typed key columns per table, copied out of `data` so operators can filter and join
- * without digging into jsonb. The full record always stays in `data`.
+ * without digging into jsonb. The full record always stays in `data`; a value its column's
+ * type cannot hold is NULL in the column (column-values.ts).
  */
 export const ENTITY_TABLES = {
   car: {

@@ -151,6 +151,31 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: 'sync rejects: records Postgres refused, counted per run',
+    sql: `
+      ALTER TABLE sync_runs ADD COLUMN rejects integer NOT NULL DEFAULT 0;
+
+      CREATE TABLE sync_rejects (
+        id          bigserial   PRIMARY KEY,
+        branch      text        NOT NULL,
+        kind        text        NOT NULL CHECK (kind IN ('car', 'client', 'booking')),
+        rentprog_id bigint      NOT NULL,
+        reason      text        NOT NULL,
+        record      jsonb       NOT NULL,
+        sync_run_id bigint      REFERENCES sync_runs (id),
+        rejected_at timestamptz NOT NULL DEFAULT now()
+      );
+      -- One row per record and run however often a retried slice meets it, and one per
+      -- record for rejects met by webhooks (no run); COALESCE rather than NULLS NOT
+      -- DISTINCT, which needs Postgres 15.
+      CREATE UNIQUE INDEX sync_rejects_once
+        ON sync_rejects (branch, kind, rentprog_id, (COALESCE(sync_run_id, 0)));
+      CREATE INDEX sync_rejects_run ON sync_rejects (sync_run_id);
+      CREATE INDEX sync_rejects_branch_rejected ON sync_rejects (branch, rejected_at DESC);
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same for every process running migrations.

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { storable } from './storable.js';
 
 export interface SyncRunStart {
   branch: string;
@@ -13,12 +14,15 @@ export interface SyncRunStart {
 export interface SyncRunFinish {
   status: 'succeeded' | 'failed';
   counts: Record<string, unknown>;
+  /** Records Postgres refused during the run, kept in `sync_rejects`; a run with some still succeeds. */
+  rejects: number;
   error: string | null;
   finishedAt: string;
 }
 
 /** Opens the `sync_runs` row of a run and returns its id; idempotent per run key. */
-export async function startSyncRun(db: Queryable, run: SyncRunStart): Promise<number> {
+export async function startSyncRun(db: Queryable, start: SyncRunStart): Promise<number> {
+  const run = storable(start);
   const [row] = await db.query<{ id: number }>(
     `INSERT INTO sync_runs (branch, workflow_id, run_key, kinds, full_sync, started_at)
      VALUES ($1, $2, $3, $4, $5, $6)
@@ -29,9 +33,12 @@ export async function startSyncRun(db: Queryable, run: SyncRunStart): Promise<nu
   return row!.id;
 }
 
-export async function finishSyncRun(db: Queryable, id: number, finish: SyncRunFinish): Promise<void> {
+/** Closes the run's row; the error (an activity's message) is made storable like any text. */
+export async function finishSyncRun(db: Queryable, id: number, outcome: SyncRunFinish): Promise<void> {
+  const finish = storable(outcome);
   await db.query(
-    `UPDATE sync_runs SET status = $2, counts = $3::jsonb, error = $4, finished_at = $5 WHERE id = $1`,
-    [id, finish.status, JSON.stringify(finish.counts), finish.error, finish.finishedAt],
+    `UPDATE sync_runs SET status = $2, counts = $3::jsonb, rejects = $4, error = $5, finished_at = $6
+      WHERE id = $1`,
+    [id, finish.status, JSON.stringify(finish.counts), finish.rejects, finish.error, finish.finishedAt],
   );
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from './db.js';
+import { storable } from './storable.js';
 
 export type WebhookEventStatus = 'received' | 'processed' | 'not_found' | 'failed' | 'unparsed';
 
@@ -16,8 +17,12 @@ export interface WebhookEventRecord {
   receivedAt: string;
 }
 
-/** One row per event id; a later outcome (a retry, a replay) updates it and counts the attempt. */
-export async function recordWebhookEvent(db: Queryable, record: WebhookEventRecord): Promise<void> {
+/**
+ * One row per event id; a later outcome (a retry, a replay) updates it and counts the
+ * attempt. Strings are made storable (a NUL in a payload or an error must not lose the event).
+ */
+export async function recordWebhookEvent(db: Queryable, event: WebhookEventRecord): Promise<void> {
+  const record = storable(event);
   await db.query(
     `INSERT INTO webhook_events
        (event_id, branch, type, raw_event, entity, rentprog_id, workflow_id, status, error, attempts, payload,

@@ -17,6 +17,8 @@ export interface KindCounts {
   upserted: number;
   /** Rows marked deleted by a full run's reconciliation. */
   deleted: number;
+  /** Records Postgres refused, kept in `sync_rejects` (absent in counts begun before rejects were counted). */
+  rejected?: number;
 }
 
 /** A run under way; kept in the workflow state so a continue-as-new resumes it mid-walk. */
@@ -43,6 +45,8 @@ export interface RunSummary {
   finishedAt: string;
   status: 'succeeded' | 'failed';
   counts: Partial<Record<SyncKind, KindCounts>>;
+  /** Records Postgres refused in this run, all kinds; the run still succeeds with them. */
+  rejects: number;
   errors: string[];
 }
 

@@ -58,9 +58,12 @@ export async function branchSync(input: BranchSyncInput): Promise<void> {
   // A slice retries for up to 30 minutes rather than a count of attempts: under a storm of
   // failures eight attempts run out within two minutes, and a failed run starts over at
   // page 1 next time, while a page RentProg answers within the half hour keeps the walk.
+  // Slices heartbeat every 2 s, so a slice whose worker died is retried once its heartbeats
+  // have been missing for 10 s, not after the two-minute start-to-close.
   const pages = proxyActivities<SyncActivities>({
     taskQueue: rentprogTaskQueue(workflowInfo().taskQueue, branch),
     startToCloseTimeout: '2m',
+    heartbeatTimeout: '10s',
     scheduleToCloseTimeout: '30m',
     retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
   });
@@ -125,7 +128,7 @@ async function walk(
   try {
     while (run.kindIndex < run.kinds.length) {
       const kind = run.kinds[run.kindIndex]!;
-      const counts = (run.counts[kind] ??= { pages: 0, fetched: 0, upserted: 0, deleted: 0 });
+      const counts = (run.counts[kind] ??= { pages: 0, fetched: 0, upserted: 0, deleted: 0, rejected: 0 });
       const slice = await pages.syncPages({
         branch: input.branch,
         kind,
@@ -133,10 +136,12 @@ async function walk(
         pageSize: input.pageSize,
         maxPages: input.pagesPerActivity ?? 1,
         since: run.since,
+        syncRunId: run.syncRunId,
       });
       counts.pages += slice.pages;
       counts.fetched += slice.fetched;
       counts.upserted += slice.upserted;
+      counts.rejected = (counts.rejected ?? 0) + slice.rejected;
       if (slice.next) {
         run.cursor = slice.next;
       } else {
@@ -164,12 +169,15 @@ async function walk(
 async function finishRun(branch: string, state: SyncState, { errors }: { errors: string[] }): Promise<void> {
   const run = state.current!;
   const finishedAt = new Date(now()).toISOString();
+  // Records Postgres refused do not fail a run: they are kept in sync_rejects and counted.
   const status = errors.length === 0 ? 'succeeded' : 'failed';
+  const rejects = Object.values(run.counts).reduce((sum, counts) => sum + (counts.rejected ?? 0), 0);
   await store.finishSyncRun({
     id: run.syncRunId,
     branch,
     status,
     counts: run.counts,
+    rejects,
     error: errors[0] ?? null,
     finishedAt,
   });
@@ -180,6 +188,7 @@ async function finishRun(branch: string, state: SyncState, { errors }: { errors:
     finishedAt,
     status,
     counts: run.counts,
+    rejects,
     errors,
   };
   if (run.full && status === 'succeeded') state.lastFullAt = finishedAt;

@@ -76,6 +76,8 @@ async function handle(event: RentProgEvent): Promise<EventOutcome> {
   const { fetchAndStore } = proxyActivities<EventActivities>({
     taskQueue: rentprogTaskQueue(workflowInfo().taskQueue, branch),
     startToCloseTimeout: '1m',
+    // The activity heartbeats: a worker killed mid-fetch is noticed in seconds, not a minute.
+    heartbeatTimeout: '10s',
     scheduleToCloseTimeout: '24h',
     retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
   });

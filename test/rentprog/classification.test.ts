@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { bookingRow, carRow } from '../../src/rentprog/entity-rows.js';
+import { bookingRow, carRow, clientRow } from '../../src/rentprog/entity-rows.js';
 import {
   RentProgAuthError,
   RentProgInvalidResponseError,
@@ -10,7 +10,7 @@ import {
   RentProgServerError,
 } from '../../src/rentprog/errors.js';
 import { parseRetryAfter } from '../../src/rentprog/retry-after.js';
-import { bookingSchema, carSchema } from '../../src/rentprog/schemas.js';
+import { bookingSchema, carSchema, clientSchema } from '../../src/rentprog/schemas.js';
 import {
   MAX_RETRY_AFTER_MS,
   RENTPROG_RETRY_POLICY,
@@ -76,8 +76,10 @@ describe('Retry-After', () => {
 });
 
 describe('entity schemas and rows', () => {
-  it('coerces what RentProg sends as strings and keeps unknown fields', () => {
-    const booking = bookingSchema.parse({
+  const context = { fetchedAt: '2026-11-25T10:00:00.000Z', timeZone: 'Asia/Tbilisi' };
+
+  it('coerces what RentProg sends as strings into the columns, and keeps the record as sent', () => {
+    const sent = {
       id: '900001',
       car_id: '38001',
       total: '1250.50',
@@ -89,10 +91,46 @@ describe('entity schemas and rows', () => {
       end_date: '20-11-2025 18:30',
       brand_new_field: { nested: true },
       client_id: 'not a number',
+    };
+    const row = bookingRow(bookingSchema.parse(sent), context);
+    expect(row.rentprogId).toBe(900001);
+    expect(row.columns).toMatchObject({
+      car_id: 38001,
+      client_id: null,
+      total: 1250.5,
+      deposit: 300,
+      active: true,
+      in_rent: false,
+      state: 'Активная',
     });
-    expect(booking).toMatchObject({ id: 900001, car_id: 38001, total: 1250.5, active: true, in_rent: false });
-    expect(booking.client_id).toBeNull();
-    expect(booking.brand_new_field).toEqual({ nested: true });
+    expect(row.data).toEqual({ ...sent, id: 900001 });
+  });
+
+  it('takes records with numbers no column holds, a NUL or a lone surrogate, and keeps them as sent', () => {
+    const sent = {
+      id: 38001,
+      company_id: '1e23',
+      mileage: 3e9,
+      state: 70_000,
+      car_name: 'Toyota\u0000Prius',
+      code: 'PRI \ud800',
+    };
+    const row = carRow(carSchema.parse(sent), context);
+    expect(row.data).toEqual(sent);
+    // Numbers the schema can read pass on; the store decides what its column holds (column-values.ts).
+    expect(row.columns).toMatchObject({
+      company_id: null,
+      mileage: 3e9,
+      state: 70_000,
+      car_name: 'Toyota\u0000Prius',
+      code: 'PRI \ud800',
+    });
+    const client = clientRow(
+      clientSchema.parse({ id: 500001, company_id: 1e23, name: 'Ни\u0000но' }),
+      context,
+    );
+    expect(client.columns).toMatchObject({ company_id: null, name: 'Ни\u0000но' });
+    expect(client.data.company_id).toBe(1e23);
   });
 
   it('rejects a record without a usable id', () => {
@@ -102,7 +140,7 @@ describe('entity schemas and rows', () => {
 
   it("turns local booking dates into instants in the branch's zone", () => {
     const booking = bookingSchema.parse({ id: 1, start_date: '18-11-2025 9:00', end_date: 'soon' });
-    const row = bookingRow(booking, { fetchedAt: '2026-11-25T10:00:00.000Z', timeZone: 'Asia/Tbilisi' });
+    const row = bookingRow(booking, context);
     expect(row.columns.start_at).toBe('2025-11-18T05:00:00.000Z');
     expect(row.columns.end_at).toBeNull();
     expect(row.rentprogUpdatedAt).toBeNull();
@@ -110,7 +148,7 @@ describe('entity schemas and rows', () => {
 
   it("uses RentProg's updated_at where a record has one", () => {
     const car = carSchema.parse({ id: 38001, number: 4521, updated_at: '2025-09-30T23:33:37.000+00:00' });
-    const row = carRow(car, { fetchedAt: '2026-11-25T10:00:00.000Z', timeZone: 'Asia/Tbilisi' });
+    const row = carRow(car, context);
     expect(row.rentprogUpdatedAt).toBe('2025-09-30T23:33:37.000Z');
     expect(row.columns.number).toBe('4521');
   });

@@ -1,11 +1,15 @@
+import { ApplicationFailure } from '@temporalio/common';
 import type { RentProgClient } from '../../rentprog/client.js';
 import { getEntity, type EntityOf } from '../../rentprog/entities.js';
 import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
 import { RentProgNotFoundError } from '../../rentprog/errors.js';
 import type { StoredEntity } from '../../rentprog/webhook-event.js';
+import { DATA_ERROR_TYPE } from '../../store/data-errors.js';
 import type { Queryable } from '../../store/db.js';
-import { markEntitiesDeleted, markMovedTo, upsertEntities } from '../../store/entity-repository.js';
+import { markEntitiesDeleted, markMovedTo } from '../../store/entity-repository.js';
+import { upsertEntitiesOrReject } from '../../store/upsert-or-reject.js';
 import { recordWebhookEvent, type WebhookEventRecord } from '../../store/webhook-events-repository.js';
+import { whileHeartbeating } from '../heartbeat.js';
 import { rentprogCall } from '../rentprog-call.js';
 
 export interface EventDeps {
@@ -33,32 +37,42 @@ export function createEventActivities(deps: EventDeps) {
      * on fetch time, so events processed out of order keep the fresher version. One step,
      * so the record (names, phones) never enters the workflow history. 404 is an answer
      * here, not a failure. After `car.moved` the car belongs to the branch whose hook
-     * received it.
+     * received it. A record Postgres refuses goes to `sync_rejects` and fails the event
+     * for good with the reason: no retry would store it.
      */
-    async fetchAndStore(ref: EntityRef & { carMoved?: boolean }): Promise<StoreResult> {
-      let record: EntityOf<StoredEntity>;
-      try {
-        record = await rentprogCall((signal) =>
-          getEntity(deps.rentprog, ref.branch, ref.entity, ref.rentprogId, signal),
+    fetchAndStore: (ref: EntityRef & { carMoved?: boolean }): Promise<StoreResult> =>
+      whileHeartbeating(async () => {
+        let record: EntityOf<StoredEntity>;
+        try {
+          record = await rentprogCall((signal) =>
+            getEntity(deps.rentprog, ref.branch, ref.entity, ref.rentprogId, signal),
+          );
+        } catch (err) {
+          const cause = (err as { cause?: unknown }).cause;
+          if (cause instanceof RentProgNotFoundError) return { found: false, reason: cause.message };
+          throw err;
+        }
+        const context: ReadContext = {
+          fetchedAt: new Date().toISOString(),
+          timeZone: deps.timeZones[ref.branch] ?? 'Asia/Tbilisi',
+          fromDetails: true,
+        };
+        const row = (TO_ROW[ref.entity] as (record: EntityOf<StoredEntity>, c: ReadContext) => never)(
+          record,
+          context,
         );
-      } catch (err) {
-        const cause = (err as { cause?: unknown }).cause;
-        if (cause instanceof RentProgNotFoundError) return { found: false, reason: cause.message };
-        throw err;
-      }
-      const context: ReadContext = {
-        fetchedAt: new Date().toISOString(),
-        timeZone: deps.timeZones[ref.branch] ?? 'Asia/Tbilisi',
-        fromDetails: true,
-      };
-      const row = (TO_ROW[ref.entity] as (record: EntityOf<StoredEntity>, c: ReadContext) => never)(
-        record,
-        context,
-      );
-      await upsertEntities(deps.db, ref.entity, ref.branch, [row]);
-      if (ref.carMoved) await markMovedTo(deps.db, 'car', ref.rentprogId, ref.branch, context.fetchedAt);
-      return { found: true };
-    },
+        const written = await upsertEntitiesOrReject(deps.db, ref.entity, ref.branch, [row], null);
+        const [rejected] = written.rejected;
+        if (rejected) {
+          throw ApplicationFailure.create({
+            type: DATA_ERROR_TYPE,
+            message: rejected.reason,
+            nonRetryable: true,
+          });
+        }
+        if (ref.carMoved) await markMovedTo(deps.db, 'car', ref.rentprogId, ref.branch, context.fetchedAt);
+        return { found: true };
+      }),
 
     async markEntityDeleted(ref: EntityRef & { at: string }): Promise<number> {
       return markEntitiesDeleted(deps.db, ref.entity, ref.branch, [ref.rentprogId], ref.at);

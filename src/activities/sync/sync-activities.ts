@@ -1,18 +1,22 @@
+import { activityInfo } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { RentProgClient } from '../../rentprog/client.js';
 import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
 import { fetchPage, type ListItem, type PageCursor } from '../../rentprog/pages.js';
-import type { RentProgBooking, RentProgCar, RentProgClient as ClientRecord } from '../../rentprog/schemas.js';
 import type { Metrics } from '../../metrics/metrics.js';
+import { DATA_ERROR_TYPE, dataErrorOf, describeDataError } from '../../store/data-errors.js';
 import type { Queryable } from '../../store/db.js';
-import { markSeen, markUnseenDeleted, upsertEntities } from '../../store/entity-repository.js';
-import type { EntityKind } from '../../store/entity-tables.js';
+import { markSeen, markUnseenDeleted } from '../../store/entity-repository.js';
+import { ENTITY_TABLES, type EntityKind } from '../../store/entity-tables.js';
 import {
   finishSyncRun,
   startSyncRun,
   type SyncRunFinish,
   type SyncRunStart,
 } from '../../store/sync-runs-repository.js';
+import { upsertEntitiesOrReject } from '../../store/upsert-or-reject.js';
 import type { SyncKind } from '../../workflows/branch-sync-types.js';
+import { whileHeartbeating } from '../heartbeat.js';
 import { rentprogCall } from '../rentprog-call.js';
 
 export interface SyncDeps {
@@ -32,12 +36,16 @@ export interface SliceRequest {
   maxPages: number;
   /** Bookings whose start and end both lie before this are skipped (no "since" filter in the API). */
   since: string | null;
+  /** The `sync_runs` row, for the records Postgres refuses (absent in slices scheduled before rejects). */
+  syncRunId?: number;
 }
 
 export interface SliceResult {
   pages: number;
   fetched: number;
   upserted: number;
+  /** Records Postgres refused, now in `sync_rejects`, each counted once per run. */
+  rejected: number;
   next: PageCursor | null;
 }
 
@@ -73,7 +81,13 @@ export function createSyncActivities(deps: SyncDeps) {
         request.kind !== 'bookings' ||
         withinWindow(row.columns as Record<string, unknown>, request.since),
     );
-    const written = await upsertEntities(deps.db, entity, request.branch, rows);
+    const written = await upsertEntitiesOrReject(
+      deps.db,
+      entity,
+      request.branch,
+      rows,
+      request.syncRunId ?? null,
+    );
     await markSeen(
       deps.db,
       entity,
@@ -82,7 +96,12 @@ export function createSyncActivities(deps: SyncDeps) {
       fetchedAt,
     );
     deps.metrics?.syncPage(request.branch, request.kind, page.items.length);
-    return { fetched: page.items.length, upserted: written.inserted + written.updated, next: page.next };
+    return {
+      fetched: page.items.length,
+      upserted: written.inserted + written.updated,
+      rejected: written.rejected.filter((reject) => !reject.seenBefore).length,
+      next: page.next,
+    };
   }
 
   return {
@@ -90,25 +109,39 @@ export function createSyncActivities(deps: SyncDeps) {
      * Walks up to `maxPages` pages from the cursor, writing each page before fetching the
      * next. A page that fails after others succeeded ends the slice early with what is
      * done; the next slice starts at that page and meets its failure under the retry
-     * policy, so a retry never walks pages that were already written.
+     * policy, so a retry never walks pages that were already written. While it runs it
+     * heartbeats its progress, so a retry after a lost worker goes on from the last page
+     * it reported rather than from the slice's start.
      */
     async syncPages(request: SliceRequest): Promise<SliceResult> {
-      const result: SliceResult = { pages: 0, fetched: 0, upserted: 0, next: request.cursor };
-      const started = Date.now();
-      while (result.next && result.pages < request.maxPages && Date.now() - started < SLICE_TIME_MS) {
-        let page: Awaited<ReturnType<typeof syncPage>>;
-        try {
-          page = await syncPage(request, result.next);
-        } catch (err) {
-          if (result.pages === 0) throw err;
-          break;
-        }
-        result.pages++;
-        result.fetched += page.fetched;
-        result.upserted += page.upserted;
-        result.next = page.next;
-      }
-      return result;
+      const result: SliceResult = (activityInfo().heartbeatDetails as SliceResult | undefined) ?? {
+        pages: 0,
+        fetched: 0,
+        upserted: 0,
+        rejected: 0,
+        next: request.cursor,
+      };
+      return whileHeartbeating(
+        async () => {
+          const started = Date.now();
+          while (result.next && result.pages < request.maxPages && Date.now() - started < SLICE_TIME_MS) {
+            let page: Awaited<ReturnType<typeof syncPage>>;
+            try {
+              page = await syncPage(request, result.next);
+            } catch (err) {
+              if (result.pages === 0) throw failureOf(err, request);
+              break;
+            }
+            result.pages++;
+            result.fetched += page.fetched;
+            result.upserted += page.upserted;
+            result.rejected += page.rejected;
+            result.next = page.next;
+          }
+          return result;
+        },
+        () => ({ ...result }),
+      );
     },
 
     async startSyncRun(run: SyncRunStart): Promise<number> {
@@ -137,14 +170,30 @@ export function createSyncActivities(deps: SyncDeps) {
   };
 }
 
+/**
+ * A value Postgres refuses outside the row-by-row fallback (which already keeps refused
+ * records in `sync_rejects`) fails the slice for good with its reason, rather than being
+ * retried for half an hour to the same answer.
+ */
+function failureOf(err: unknown, request: SliceRequest): unknown {
+  const dataError = dataErrorOf(err);
+  if (!dataError) return err;
+  const table = ENTITY_TABLES[ENTITY_OF[request.kind]].table;
+  return ApplicationFailure.create({
+    type: DATA_ERROR_TYPE,
+    message: describeDataError(dataError, { table, branch: request.branch }),
+    nonRetryable: true,
+  });
+}
+
 export function toRows(kind: SyncKind, items: ListItem<SyncKind>[], context: ReadContext) {
   switch (kind) {
     case 'cars':
-      return (items as RentProgCar[]).map((item) => carRow(item, context));
+      return items.map((item) => carRow(item, context));
     case 'clients':
-      return (items as ClientRecord[]).map((item) => clientRow(item, context));
+      return items.map((item) => clientRow(item, context));
     case 'bookings':
-      return (items as RentProgBooking[]).map((item) => bookingRow(item, context));
+      return items.map((item) => bookingRow(item, context));
   }
 }
 
