@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.js';
+import { storable, unstorable } from '../store/storable.js';
 import type { DeadLetter, Spool, SpooledEntry, SpoolEntry } from './spool.js';
 
 type InboxRow = { seq: number; kind: 'event' | 'quarantine'; input: never; spooled_at: Date };
@@ -17,7 +18,8 @@ export class PostgresSpool implements Spool {
   async append(entry: SpoolEntry): Promise<void> {
     await this.db.query('INSERT INTO webhook_inbox (kind, input, spooled_at) VALUES ($1, $2::jsonb, $3)', [
       entry.kind,
-      JSON.stringify(entry.input),
+      // A webhook may carry NUL or a lone surrogate, which jsonb refuses: escaped, and undone on read.
+      JSON.stringify(storable(entry.input)),
       entry.spooledAt,
     ]);
     this.known++;
@@ -80,6 +82,6 @@ export class PostgresSpool implements Spool {
 const toEntry = (row: InboxRow): SpooledEntry => ({
   seq: row.seq,
   kind: row.kind,
-  input: row.input,
+  input: unstorable(row.input),
   spooledAt: row.spooled_at.toISOString(),
 });

@@ -60,6 +60,14 @@ describe.each(['file', 'database'] as const)('the relay with a spool in a %s', (
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('keeps a NUL and a lone surrogate exactly as they came', async () => {
+    const odd = event(7, { name: ['Ни\u0000но', 'Бе\ud800ридзе'] });
+    await spool.append(odd);
+    const [back] = await spool.pending();
+    expect(back!.input).toEqual(odd.input);
+    await spool.ack([back!.seq]);
+  });
+
   it('dead-letters an entry Temporal refuses for good and relays everything behind it', async () => {
     const metrics = new Metrics();
     const poison = event(1, { note: [null, 'x'.repeat(3 * 1024 * 1024)] });
