@@ -211,10 +211,10 @@ describe('the Telegram bot, end to end', () => {
   });
 
   describe('in webhook mode, behind the ingress', () => {
-    it('answers updates posted with the secret token, and refuses a wrong one', async () => {
-      const secret = 'telegram-webhook-secret-0123456789';
-      const bot = createBot(botDeps());
-      const ingress = await startIngress({
+    const secret = 'telegram-webhook-secret-0123456789';
+    /** The ingress the service runs in webhook mode, with `bot` behind its Telegram route. */
+    const ingressFor = (bot: Bot) =>
+      startIngress({
         client: env.client,
         taskQueue: service.taskQueue,
         webhookSecrets: {},
@@ -225,6 +225,9 @@ describe('the Telegram bot, end to end', () => {
           handler: answerFirst(bot, logs.logger),
         },
       });
+
+    it('answers updates posted with the secret token, and refuses a wrong one', async () => {
+      const ingress = await ingressFor(createBot(botDeps()));
       try {
         const update = (id: number) =>
           JSON.stringify({
@@ -257,7 +260,6 @@ describe('the Telegram bot, end to end', () => {
     });
 
     it('answers Telegram before the update is handled, however long that takes', async () => {
-      const secret = 'telegram-webhook-secret-0123456789';
       const stuck = new Bot('123:stuck', {
         botInfo: { id: 123, is_bot: true, first_name: 'stuck' } as never,
       });
@@ -266,17 +268,7 @@ describe('the Telegram bot, end to end', () => {
         handled = true;
         await new Promise(() => undefined);
       });
-      const ingress = await startIngress({
-        client: env.client,
-        taskQueue: service.taskQueue,
-        webhookSecrets: {},
-        logger: logs.logger,
-        telegramWebhook: {
-          path: TELEGRAM_WEBHOOK_PATH,
-          secretToken: secret,
-          handler: answerFirst(stuck, logs.logger),
-        },
-      });
+      const ingress = await ingressFor(stuck);
       try {
         const update = {
           update_id: 1,
