@@ -139,5 +139,6 @@ describe('rentprog-flow worker (the real process)', () => {
       await sync.terminate('test over').catch(() => undefined);
       await big.stop();
     }
-  });
+    // Two worker starts and a 150 ms-a-page walk: about 50 s on a quiet two-core machine.
+  }, 150_000);
 });

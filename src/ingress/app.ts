@@ -78,7 +78,7 @@ export function createIngressApp(deps: IngressDeps): express.Express {
       .isTemporalReachable()
       .then((temporal) => {
         const spool = deps.spool ? { spoolDepth: deps.spool.depth() } : {};
-        const breaker = deps.breaker ? { spoolingAtOnce: deps.breaker.isOpen() } : {};
+        const breaker = deps.breaker ? { spoolingAtOnce: deps.breaker.spoolsAtOnce() } : {};
         res.status(temporal ? 200 : 503).json({ ok: temporal, temporal, ...spool, ...breaker });
       })
       .catch(next);

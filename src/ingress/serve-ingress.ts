@@ -51,7 +51,7 @@ export async function serveIngress(options: ServeOptions) {
   const breaker = new TemporalBreaker({
     probe: () => temporalReachable(client, 1000),
     logger,
-    onChange: (open) => metrics?.temporalBreaker(open),
+    onChange: (state) => metrics?.temporalBreaker(state),
   });
   const relay = startSpoolRelay({
     spool,

@@ -20,7 +20,7 @@ export interface RelayDeps {
   starter: Starter;
   logger: Logger;
   metrics?: Metrics;
-  /** While it is open the relay waits; a start that finds Temporal away opens it. */
+  /** While it is open the relay waits; its first start that goes through closes it, one that finds Temporal away opens it. */
   breaker?: TemporalBreaker;
   intervalMs?: number;
 }
@@ -63,7 +63,7 @@ export function startSpoolRelay(deps: RelayDeps) {
 
   const drain = async () => {
     for (;;) {
-      if (stopped || deps.breaker?.isOpen()) return;
+      if (stopped || deps.breaker?.state === 'open') return;
       const batch = await deps.spool.pending(BATCH);
       if (batch.length === 0) return;
       const acked: number[] = [];

@@ -216,7 +216,7 @@ type Placed =
  * breaker is open). Throws TemporalRefusedError when Temporal refused the start for good.
  */
 async function place(deps: WebhookRouteDeps, entry: SpoolEntry): Promise<Placed> {
-  if (!deps.breaker?.isOpen()) {
+  if (!deps.breaker?.spoolsAtOnce()) {
     try {
       const result =
         entry.kind === 'event'

@@ -74,7 +74,7 @@ export class Metrics {
   });
   private readonly breakerOpen = new Gauge({
     name: 'rentprog_temporal_breaker_open',
-    help: '1 while the ingress spools every webhook at once because Temporal is away',
+    help: '1 while the ingress spools every webhook at once (Temporal away, or back but not yet taking starts)',
     registers: [this.registry],
   });
 
@@ -102,8 +102,8 @@ export class Metrics {
     this.relayed.inc({ outcome });
   }
 
-  temporalBreaker(open: boolean): void {
-    this.breakerOpen.set(open ? 1 : 0);
+  temporalBreaker(state: 'closed' | 'open' | 'half-open'): void {
+    this.breakerOpen.set(state === 'closed' ? 0 : 1);
   }
 
   webhook(outcome: { branch: string; type?: string; status: number; duplicate?: boolean; ms: number }): void {

@@ -108,6 +108,31 @@ describe.each(['file', 'database'] as const)('the relay with a spool in a %s', (
     expect(await spool.pending()).toEqual([]);
   });
 
+  it('closes a half-open breaker with its first start that goes through', async () => {
+    const breaker = new TemporalBreaker({
+      probe: () => Promise.resolve(true),
+      logger: logs.logger,
+      intervalMs: 20,
+    });
+    breaker.trip('test: Temporal was away');
+    await vi.waitFor(() => expect(breaker.state).toBe('half-open'));
+    await spool.append(event(4));
+    const relay = startSpoolRelay({
+      spool,
+      starter: { client: env.client, taskQueue, deadlineMs: 10_000 },
+      logger: logs.logger,
+      breaker,
+      intervalMs: 100,
+    });
+    try {
+      await vi.waitFor(() => expect(breaker.state).toBe('closed'), { timeout: 30_000 });
+      expect(spool.depth()).toBe(0);
+    } finally {
+      await relay.stop();
+      breaker.stop();
+    }
+  });
+
   it('keeps everything while Temporal is away, and opens the breaker instead of retrying blindly', async () => {
     const down: Connection = ingressConnection('127.0.0.1:1');
     const breaker = new TemporalBreaker({ probe: () => Promise.resolve(false), logger: logs.logger });
@@ -121,7 +146,7 @@ describe.each(['file', 'database'] as const)('the relay with a spool in a %s', (
       intervalMs: 100,
     });
     try {
-      await vi.waitFor(() => expect(breaker.isOpen()).toBe(true), { timeout: 30_000 });
+      await vi.waitFor(() => expect(breaker.state).toBe('open'), { timeout: 30_000 });
     } finally {
       await relay.stop();
       breaker.stop();
@@ -175,15 +200,20 @@ describe('the breaker at the ingress', () => {
     try {
       expect((await post(1)).status).toBe(202);
       expect(starts).toBe(1);
-      expect(breaker.isOpen()).toBe(true);
+      expect(breaker.state).toBe('open');
       const during = await Promise.all([2, 3, 4, 5, 6].map(post));
       expect(during.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
       expect(starts).toBe(1);
       expect(spool.depth()).toBe(6);
 
+      // Temporal answers the probe, but only a start proves it takes work again: still spooled.
       up = true;
-      await vi.waitFor(() => expect(breaker.isOpen()).toBe(false), { timeout: 10_000 });
-      expect((await post(7)).status).toBe(200);
+      await vi.waitFor(() => expect(breaker.state).toBe('half-open'), { timeout: 10_000 });
+      expect((await post(7)).status).toBe(202);
+      expect(starts).toBe(1);
+      // The relay's first start that goes through closes the breaker (the relay tests show it).
+      breaker.close();
+      expect((await post(8)).status).toBe(200);
       expect(starts).toBe(2);
     } finally {
       breaker.stop();
