@@ -13,7 +13,7 @@ import type { TemporalBreaker } from './temporal-breaker.js';
 
 /** Entries read per round, and starts in flight at once: enough to drain hundreds a second. */
 const BATCH = 256;
-const PARALLEL = 32;
+export const RELAY_PARALLEL = 32;
 
 export interface RelayDeps {
   spool: Spool;
@@ -69,7 +69,7 @@ export function startSpoolRelay(deps: RelayDeps) {
       const acked: number[] = [];
       let away = false;
       const lanes = [...groupByWorkflowId(batch).values()];
-      await inParallel(lanes, PARALLEL, async (lane) => {
+      await inParallel(lanes, RELAY_PARALLEL, async (lane) => {
         for (const entry of lane) {
           if (away || stopped) return;
           if (!(await relay(entry, acked))) away = true;
