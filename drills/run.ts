@@ -34,7 +34,7 @@ const DRILLS: Record<string, Drill> = {
 };
 
 // Far above any drill's own waits: only a drill stuck for good meets it.
-const DRILL_TIMEOUT_MS = 8 * 60_000;
+const DRILL_TIMEOUT_MS = 10 * 60_000;
 
 function watchdog(ms: number): Promise<never> {
   return new Promise((_resolve, reject) => {
