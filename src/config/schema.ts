@@ -121,7 +121,7 @@ const idList = z
 
 const optionalSecret = z.string().min(1).optional();
 
-/** Every environment variable the service reads, with its default. DESIGN.md lists the same table. */
+/** Every environment variable the service reads, with its default. README's configuration table lists the same. */
 export const envSchema = z.object({
   RENTPROG_BASE_URL: httpUrl.default('https://rentprog.net/api/v1/public'),
   RENTPROG_BRANCH_KEYS: jsonMapOf(z.string().min(1, 'a company token must not be empty')).optional(),

@@ -3,7 +3,7 @@ import type { RentProgClient } from './client.js';
 import { RentProgInvalidResponseError } from './errors.js';
 import { bookingSchema, carSchema, clientSchema, oneOf } from './schemas.js';
 
-/** Single-entity reads. RentProg ignores some id filters (API.md §7), so every answer's id is checked. */
+/** Single-entity reads. RentProg ignores some id filters (docs/rentprog-api.md, Entities), so every answer's id is checked. */
 export const ENTITY_ENDPOINTS = {
   booking: { path: (id: number) => `/bookings/${id}`, query: () => ({}), schema: bookingSchema },
   car: { path: () => '/car_data_with_bookings', query: (id: number) => ({ car_id: id }), schema: carSchema },

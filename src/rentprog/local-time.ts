@@ -2,7 +2,7 @@ const LOCAL_DATE = /^(\d{1,2})-(\d{1,2})-(\d{4})(?:\s+(\d{1,2}):(\d{2}))?$/;
 
 /**
  * RentProg writes booking dates as branch wall-clock time, `DD-MM-YYYY H:mm`, with no
- * offset (API.md §8.4). Returns the UTC instant, or undefined for anything else.
+ * offset (docs/rentprog-api.md, Entities). Returns the UTC instant, or undefined for anything else.
  */
 export function parseRentProgLocalTime(text: string, timeZone: string): Date | undefined {
   const match = LOCAL_DATE.exec(text.trim());

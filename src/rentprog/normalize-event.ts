@@ -1,8 +1,8 @@
 import type { RentProgEvent } from './webhook-event.js';
 
-/** Attributes every update carries that are not changes (API.md §6.2). */
+/** Attributes every update carries that are not changes (docs/rentprog-api.md, Webhooks). */
 const META_KEYS = new Set(['id', 'created_from_api', 'updated_from_api', 'user_id']);
-/** When, who and where a car is handed over, or taken back (API.md §6.5). */
+/** When, who and where a car is handed over, or taken back (docs/rentprog-api.md, Webhooks). */
 const ISSUE_KEYS = ['start_date', 'start_worker_id', 'location_start'];
 const RETURN_KEYS = ['end_date', 'end_worker_id', 'location_end'];
 

@@ -3,7 +3,7 @@ import type { RentProgClient } from './client.js';
 import { RentProgInvalidResponseError } from './errors.js';
 import { bookingSchema, carSchema, clientSchema, listOf } from './schemas.js';
 
-/** How each list is paged. Sizes may be ignored by RentProg (API.md §4), so none is trusted. */
+/** How each list is paged. Sizes may be ignored by RentProg (docs/rentprog-api.md, Lists and paging), so none is trusted. */
 export const LISTS = {
   cars: { endpoint: '/all_cars_full', sizeParam: 'limit', schema: carSchema },
   clients: { endpoint: '/clients', sizeParam: 'per_page', schema: clientSchema },

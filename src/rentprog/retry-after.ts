@@ -1,4 +1,4 @@
-/** What RentProg's clients waited when a 429 said nothing (API.md §7). */
+/** What RentProg's clients waited when a 429 said nothing (docs/rentprog-api.md, Limits and errors). */
 export const DEFAULT_RETRY_AFTER_MS = 60_000;
 
 /**

@@ -74,12 +74,12 @@ export const bookingFields = z.object({
   end_date: optional(z.string()),
   total: optional(numberLike),
   deposit: optional(numberLike),
-  /** `/bookings/{id}` may nest the car and the client (API.md §5.1). */
+  /** `/bookings/{id}` may nest the car and the client (docs/rentprog-api.md, Entities). */
   car: optional(entityRecord),
   client: optional(entityRecord),
 });
 
-/** Whether lists come bare or as `{data: [...]}` is unknown (API.md §9.6): take both. */
+/** Whether lists come bare or as `{data: [...]}` is unknown (docs/rentprog-api.md, Lists and paging): take both. */
 export const listOf = <T extends z.ZodType>(item: T) =>
   z.union([z.array(item), z.looseObject({ data: z.array(item) }).transform((body) => body.data)]);
 

@@ -10,7 +10,7 @@ const INITIAL_RETRY_MS = 1000;
  * Retries for activities that call RentProg, like the original client: exponential
  * backoff ×2, with jitter added by `toActivityFailure` (Temporal's policy has none).
  * `maximumInterval` must be at least MAX_RETRY_AFTER_MS, because the server clamps
- * `nextRetryDelay` to it (TEMPORAL_NOTES §3.3).
+ * `nextRetryDelay` to it (the server caps any retry delay at the policy's maximum interval).
  */
 export const RENTPROG_RETRY_POLICY: RetryPolicy = {
   initialInterval: INITIAL_RETRY_MS,

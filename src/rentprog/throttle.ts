@@ -1,6 +1,6 @@
 /**
  * Spaces one branch's requests evenly so that at most `perMinute` start in any minute;
- * RentProg allows about 120 reads a minute per company (API.md §7) and a sync must
+ * RentProg allows about 120 reads a minute per company (docs/rentprog-api.md, Limits and errors) and a sync must
  * never trip 429 on its own.
  *
  * This holds within one process. Across several worker processes each would spend the

@@ -22,7 +22,7 @@ interface Entry {
 /**
  * One request token per branch, reused until shortly before it expires. Concurrent
  * callers on a cold or stale cache share one exchange in flight (single-flight), because
- * RentProg rate-limits `get_token` and answered a token per request with 429s (API.md §8.12).
+ * RentProg rate-limits `get_token` and answered a token per request with 429s (docs/rentprog-api.md, Tokens).
  */
 export class TokenCache {
   private readonly tokens = new Map<string, Entry>();

@@ -14,7 +14,7 @@ export interface RouteRequest {
   id?: number;
 }
 
-/** RentProg serves bookings ten at a time whatever `per_page` says (API.md §4). */
+/** RentProg serves bookings ten at a time whatever `per_page` says (docs/rentprog-api.md, Lists and paging). */
 export const BOOKINGS_PAGE_SIZE = 10;
 const CLIENTS_PAGE_MAX = 100;
 
@@ -44,7 +44,7 @@ export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteReq
     }),
   },
   {
-    // Probably ignores paging and returns every car at once (API.md §3).
+    // Probably ignores paging and returns every car at once (docs/rentprog-api.md, Lists and paging).
     name: 'all_cars_full',
     pattern: /^\/all_cars_full$/,
     handle: ({ branch }) => ({ status: 200, body: branch.list('car', 0, branch.count('car')) }),
@@ -66,7 +66,7 @@ export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteReq
     }),
   },
   {
-    // With the car and client nested, as one integration saw (API.md §5.1).
+    // With the car and client nested, as one integration saw (docs/rentprog-api.md, Entities).
     name: 'bookings/:id',
     pattern: /^\/bookings\/(\d+)$/,
     handle: (req) => {

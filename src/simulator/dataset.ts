@@ -1,7 +1,7 @@
 import { entityRandom } from './random.js';
 
 // Invented people, plates and amounts (no real personal data); Russian states and
-// `DD-MM-YYYY H:mm` local dates as RentProg writes them (API.md §5).
+// `DD-MM-YYYY H:mm` local dates as RentProg writes them (docs/rentprog-api.md, Entities).
 
 const FIRST_NAMES = [
   'Нино',

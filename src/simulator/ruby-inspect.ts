@@ -5,7 +5,7 @@ export interface RubyInspectOptions {
 
 /**
  * Writes a JSON-like value the way Ruby's `Hash#inspect` does, which is what RentProg
- * puts in webhook payloads (API.md §6.3): quoted keys, `=>`, `nil`, raw UTF-8, `\#{`.
+ * puts in webhook payloads (docs/rentprog-api.md, Webhooks): quoted keys, `=>`, `nil`, raw UTF-8, `\#{`.
  */
 export function rubyInspect(value: unknown, options: RubyInspectOptions = {}): string {
   const arrow = options.spacedArrows ? ' => ' : '=>';

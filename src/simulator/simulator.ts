@@ -278,11 +278,11 @@ export class Simulator {
     const token = `sim.${randomBytes(24).toString('base64url')}`;
     const expiresAt = Date.now() + (this.options.tokenTtlSeconds ?? 240) * 1000;
     this.tokens.set(token, { branch, expiresAt });
-    // RentProg's format: milliseconds and an explicit +00:00 offset (API.md §2.1).
+    // RentProg's format: milliseconds and an explicit +00:00 offset (docs/rentprog-api.md, Tokens).
     return { status: 200, body: { token, exp: new Date(expiresAt).toISOString().replace('Z', '+00:00') } };
   }
 
-  /** Both `Bearer <t>` and a raw `<t>` are accepted (API.md §2.2). */
+  /** Both `Bearer <t>` and a raw `<t>` are accepted (docs/rentprog-api.md, Tokens). */
   private tokenBranch(authorization?: string): string | undefined {
     const token = authorization?.replace(/^Bearer\s+/i, '').trim();
     const issued = token ? this.tokens.get(token) : undefined;

@@ -8,7 +8,7 @@ export interface EntityRow<K extends EntityKind = EntityKind> {
   rentprogId: number;
   columns: ColumnsOf<K>;
   data: Record<string, unknown>;
-  /** RentProg's own change time where the entity has one (bookings do not, API.md §8.8). */
+  /** RentProg's own change time where the entity has one (bookings do not, docs/rentprog-api.md, Entities). */
   rentprogUpdatedAt?: string | null;
   /** When we read this version from RentProg: the clock newer-wins falls back on. */
   fetchedAt: string;

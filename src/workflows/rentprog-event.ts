@@ -53,10 +53,14 @@ export async function rentprogEvent(event: RentProgEvent): Promise<EventOutcome>
   return done;
 }
 
-/** Sleeps until `receivedAt + dedupWindowMs`: RentProg sends no event id, so time is the only tell. */
+/**
+ * Sleeps out the rest of the window from `receivedAt`: RentProg sends no event id, so
+ * time is the only tell. Counted from the run's start (from history, so replays agree),
+ * the window runs the processing time longer than asked, which it may.
+ */
 async function holdDedupWindow(event: RentProgEvent): Promise<void> {
   const until = Date.parse(event.receivedAt) + (event.dedupWindowMs ?? 0);
-  const remaining = until - Date.now();
+  const remaining = until - workflowInfo().runStartTime.getTime();
   if (!(remaining > 0)) return;
   const summary = `dedup window: the same webhook until ${new Date(until).toISOString()} is a duplicate`;
   setCurrentDetails(summary);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** The shared webhook test vectors (API.md §11), copied into test/fixtures/webhooks. */
+/** The webhook test vectors in test/fixtures/webhooks: real-shaped bodies and what each must become. */
 export interface Vector {
   file: string;
   description: string;
