@@ -1,8 +1,7 @@
-import { open } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeadLetter } from '../spool.js';
 import { encodeFrame, type Frame, scanFrames } from './frames.js';
-import { isMissing, syncDir, truncateDurably, writeDurably } from './fs.js';
+import { openIfPresent, syncDir, truncateDurably, writeDurably } from './fs.js';
 
 export const DEAD_LETTERS_FILE = 'dead-letters.log';
 
@@ -69,13 +68,8 @@ export async function countFileDeadLetters(dir: string): Promise<number> {
 
 /** A missing file (or directory) holds no letters. */
 async function scanFile(file: string, onFrame: (frame: Frame) => void) {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if (isMissing(err)) return { end: 0 };
-    throw err;
-  }
+  const handle = await openIfPresent(file);
+  if (!handle) return { end: 0 };
   try {
     return await scanFrames(handle, (frame) => {
       onFrame(frame);

@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { chmod, mkdir, open } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open } from 'node:fs/promises';
 
 /** The spool holds webhook bodies (personal data): readable by the service's user only. */
 const FILE_MODE = 0o600;
@@ -115,6 +115,16 @@ export async function writeFileDurably(
     await handle.close();
   }
   await syncDir(dir);
+}
+
+/** The file opened for reading, or undefined when it does not exist. */
+export async function openIfPresent(file: string): Promise<FileHandle | undefined> {
+  try {
+    return await open(file, 'r');
+  } catch (err) {
+    if (isMissing(err)) return undefined;
+    throw err;
+  }
 }
 
 export function isMissing(err: unknown): boolean {

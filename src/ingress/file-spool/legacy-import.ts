@@ -1,9 +1,9 @@
-import { open, readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { DeadLetter, SpoolEntry } from '../spool.js';
 import { DEAD_LETTERS_FILE } from './dead-letters.js';
 import { encodeFrame, MAX_FRAME_PAYLOAD_BYTES, scanFrames } from './frames.js';
-import { isMissing, syncDir, writeFileDurably } from './fs.js';
+import { openIfPresent, syncDir, writeFileDurably } from './fs.js';
 import { parseSegmentName, SegmentIndex } from './segment.js';
 
 /** The spool of versions before segments: JSON lines, acked seqs one per line, JSON-line dead letters. */
@@ -119,13 +119,8 @@ async function* deadLetterFrames(dir: string): AsyncGenerator<Buffer> {
 
 /** A file's bytes up to the end of its last valid frame: a torn tail is left behind, as on open. */
 async function* validFrames(file: string): AsyncGenerator<Buffer> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if (isMissing(err)) return;
-    throw err;
-  }
+  const handle = await openIfPresent(file);
+  if (!handle) return;
   try {
     const { end } = await scanFrames(handle, () => true);
     for (let position = 0; position < end;) {
@@ -148,13 +143,8 @@ interface Line {
 
 /** A file's lines, streamed; lines longer than MAX_LINE_BYTES are skipped. A missing file has none. */
 async function* lines(file: string): AsyncGenerator<Line> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if (isMissing(err)) return;
-    throw err;
-  }
+  const handle = await openIfPresent(file);
+  if (!handle) return;
   let parts: Buffer[] = [];
   let length = 0;
   for await (const chunk of handle.createReadStream() as AsyncIterable<Buffer>) {

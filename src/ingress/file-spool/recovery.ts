@@ -1,7 +1,7 @@
-import { open, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type FrameScan, scanFrames } from './frames.js';
-import { isMissing, truncateDurably } from './fs.js';
+import { openIfPresent, truncateDurably } from './fs.js';
 import { parseAckLogName, parseSegmentName, SegmentIndex } from './segment.js';
 
 /**
@@ -69,13 +69,8 @@ async function scanFile(
   file: string,
   accept: (seq: number, bytes: number) => boolean,
 ): Promise<FrameScan | undefined> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if (isMissing(err)) return undefined;
-    throw err;
-  }
+  const handle = await openIfPresent(file);
+  if (!handle) return undefined;
   try {
     return await scanFrames(handle, (frame) => accept(frame.seq, frame.bytes));
   } finally {
