@@ -2,13 +2,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Spool, SpooledEntry } from './spool.js';
 import { TemporalUnavailableError } from './start-errors.js';
-import {
-  type Starter,
-  startEventWorkflow,
-  startQuarantineWorkflow,
-  eventWorkflowId,
-  quarantineWorkflowId,
-} from './start-workflows.js';
+import { entryWorkflowId, type Starter, startEntry, temporalSink } from './start-workflows.js';
 import type { TemporalBreaker } from './temporal-breaker.js';
 
 /** Entries read per round, and starts in flight at once: enough to drain hundreds a second. */
@@ -36,14 +30,12 @@ export function startSpoolRelay(deps: RelayDeps) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let draining: Promise<void> = Promise.resolve();
+  const sink = temporalSink(deps.starter);
 
   /** Relays one entry; false when Temporal is away and the round should stop. */
   const relay = async (entry: SpooledEntry, acked: number[]): Promise<boolean> => {
     try {
-      const result =
-        entry.kind === 'event'
-          ? await startEventWorkflow(deps.starter, entry.input)
-          : await startQuarantineWorkflow(deps.starter, entry.input);
+      const result = await startEntry(sink, entry);
       acked.push(entry.seq);
       deps.metrics?.relay(result.duplicate ? 'duplicate' : 'relayed');
       return true;
@@ -54,7 +46,10 @@ export function startSpoolRelay(deps: RelayDeps) {
         deps.breaker?.trip(reason);
         return false;
       }
-      deps.logger.error({ seq: entry.seq, workflowId: workflowIdOf(entry), reason }, 'spool: dead-lettered');
+      deps.logger.error(
+        { seq: entry.seq, workflowId: entryWorkflowId(entry), reason },
+        'spool: dead-lettered',
+      );
       await deps.spool.deadLetter(entry, reason);
       deps.metrics?.relay('dead_lettered');
       return true;
@@ -106,13 +101,10 @@ export function startSpoolRelay(deps: RelayDeps) {
   };
 }
 
-const workflowIdOf = (entry: SpooledEntry) =>
-  entry.kind === 'event' ? eventWorkflowId(entry.input) : quarantineWorkflowId(entry.input);
-
 function groupByWorkflowId(entries: SpooledEntry[]): Map<string, SpooledEntry[]> {
   const lanes = new Map<string, SpooledEntry[]>();
   for (const entry of entries) {
-    const id = workflowIdOf(entry);
+    const id = entryWorkflowId(entry);
     const lane = lanes.get(id);
     if (lane) lane.push(entry);
     else lanes.set(id, [entry]);

@@ -1,6 +1,7 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { classifyStartError } from './start-errors.js';
 import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import type { SpoolEntry } from './spool.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 import type { quarantine } from '../workflows/quarantine.js';
 import type { rentprogEvent } from '../workflows/rentprog-event.js';
@@ -72,6 +73,14 @@ export interface EventSink {
   startEvent(event: RentProgEvent): Promise<StartResult>;
   startQuarantine(input: QuarantineInput): Promise<StartResult>;
 }
+
+/** The workflow a spooled or accepted webhook becomes. */
+export const entryWorkflowId = (entry: SpoolEntry) =>
+  entry.kind === 'event' ? eventWorkflowId(entry.input) : quarantineWorkflowId(entry.input);
+
+/** Starts the workflow of a webhook, whichever kind it is. */
+export const startEntry = (sink: EventSink, entry: SpoolEntry): Promise<StartResult> =>
+  entry.kind === 'event' ? sink.startEvent(entry.input) : sink.startQuarantine(entry.input);
 
 export const temporalSink = (starter: Starter): EventSink => ({
   startEvent: (event) => startEventWorkflow(starter, event),

@@ -8,12 +8,7 @@ import type { RentProgEvent } from '../rentprog/webhook-event.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 import type { QuarantineBodies } from './quarantine-bodies.js';
 import { TemporalRefusedError, TemporalUnavailableError } from './start-errors.js';
-import {
-  eventWorkflowId,
-  quarantineWorkflowId,
-  type EventSink,
-  type StartResult,
-} from './start-workflows.js';
+import { entryWorkflowId, type EventSink, type StartResult, startEntry } from './start-workflows.js';
 import { type Spool, type SpoolEntry, SpoolFullError } from './spool.js';
 import type { TemporalBreaker } from './temporal-breaker.js';
 import { isAuthentic } from './webhook-auth.js';
@@ -218,10 +213,7 @@ type Placed =
 async function place(deps: WebhookRouteDeps, entry: SpoolEntry): Promise<Placed> {
   if (!deps.breaker?.spoolsAtOnce()) {
     try {
-      const result =
-        entry.kind === 'event'
-          ? await deps.sink.startEvent(entry.input)
-          : await deps.sink.startQuarantine(entry.input);
+      const result = await startEntry(deps.sink, entry);
       return { kind: 'started', ...result };
     } catch (err) {
       if (!(err instanceof TemporalUnavailableError)) throw err;
@@ -240,9 +232,7 @@ async function place(deps: WebhookRouteDeps, entry: SpoolEntry): Promise<Placed>
     );
     return { kind: 'no room' };
   }
-  const workflowId =
-    entry.kind === 'event' ? eventWorkflowId(entry.input) : quarantineWorkflowId(entry.input);
-  return { kind: 'spooled', workflowId };
+  return { kind: 'spooled', workflowId: entryWorkflowId(entry) };
 }
 
 async function keepBody(
