@@ -1,6 +1,6 @@
 import type { Context, NextFunction } from 'grammy';
 import type { BotDeps } from './deps.js';
-import { botTexts } from './texts.js';
+import { botTexts } from '../texts/bot.js';
 
 /**
  * Lets only TELEGRAM_ADMIN_IDS (users, or group chats) through. Anyone else gets one

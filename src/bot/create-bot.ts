@@ -6,7 +6,7 @@ import type { BotDeps } from './deps.js';
 import { helpCommand, syncStatusCommand, webhooksCommand } from './info-commands.js';
 import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
-import { botTexts } from './texts.js';
+import { botTexts } from '../texts/bot.js';
 
 export const BOT_COMMANDS = [
   { command: 'status', description: 'Состояние системы' },

@@ -1,8 +1,8 @@
 import type { Context } from 'grammy';
-import { formatTime } from './texts.js';
+import { formatTime } from '../texts/bot.js';
 import { readSyncStatus } from '../temporal/sync-control.js';
 import type { BotDeps } from './deps.js';
-import { botTexts } from './texts.js';
+import { botTexts } from '../texts/bot.js';
 
 /** `/sync_status`: each branch's sync, idle or running, last and next run. */
 export function syncStatusCommand(deps: BotDeps) {

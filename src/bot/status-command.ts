@@ -1,7 +1,7 @@
 import type { Context } from 'grammy';
 import { checkSystem } from '../temporal/system-status.js';
 import type { BotDeps } from './deps.js';
-import { botTexts } from './texts.js';
+import { botTexts } from '../texts/bot.js';
 
 /** `/status`: the health table, also when Temporal itself is down (then the probes run here). */
 export function statusCommand(deps: BotDeps) {

@@ -1,7 +1,7 @@
 import type { Api, Context } from 'grammy';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
 import type { BotDeps } from './deps.js';
-import { botTexts, type SyncCounts } from './texts.js';
+import { botTexts, type SyncCounts } from '../texts/bot.js';
 
 const GIVE_UP_AFTER_MS = 60 * 60_000;
 

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createProbeActivities } from '../activities/probes/probe-activities.js';
-import { botTexts } from '../bot/texts.js';
+import { botTexts } from '../texts/bot.js';
 import type { Config } from '../config/config.js';
 import { deadLetterCounter } from '../ingress/dead-letter-count.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';

@@ -1,7 +1,11 @@
+import type { NotifyEventKind } from './schema.js';
+
 /** The one typed configuration object; only `loadConfig` reads the environment. */
 export interface Config {
   /** Configured branch names, in the order of RENTPROG_BRANCH_KEYS. */
   branches: string[];
+  /** What people read for each branch (RENTPROG_BRANCH_NAMES), the key where none is given. */
+  branchNames: Record<string, string>;
   rentprog: {
     baseUrl: string;
     /** Company token per branch. Secret: never log, never pass to a workflow. */
@@ -18,6 +22,8 @@ export interface Config {
     maxPages: number;
     /** IANA zone per branch for RentProg's local `DD-MM-YYYY H:mm` dates. */
     timeZones: Record<string, string>;
+    /** Booking states that mean the booking is cancelled (RENTPROG_CANCEL_STATES). */
+    cancelStates: string[];
   };
   http: { port: number; publicBaseUrl: string };
   ingress: {
@@ -44,7 +50,17 @@ export interface Config {
     notifyChats: Record<string, number | string>;
     /** Set: Telegram pushes updates to the ingress at /telegram/<secret> instead of long polling. */
     webhookSecret?: string;
+    /** Which kinds of event reach the branch chats (TELEGRAM_NOTIFY_EVENTS). */
+    notifyEvents: NotifyEventKind[];
+    /** Where incident alerts go; unset, they are only logged and counted. */
+    alertChat?: number | string;
+    /** When each branch chat gets the day's agenda, in the branch's own zone. */
+    agendaTime: { hour: number; minute: number };
   };
+  /** How often the scheduled health check runs (its failures open incidents). */
+  health: { checkIntervalMs: number };
+  /** Where a role serves its own /metrics when it has no ingress port (METRICS_PORT). */
+  metricsPort?: number;
   umnico: { token?: string; baseUrl: string };
   stripe: { secretKey?: string; baseUrl: string };
 }

@@ -89,6 +89,7 @@ function crossCheck(env: Env, requireBranches: boolean): Problem[] {
     RENTPROG_WEBHOOK_SECRETS: secrets,
     RENTPROG_BRANCH_TIMEZONES: env.RENTPROG_BRANCH_TIMEZONES,
     TELEGRAM_NOTIFY_CHATS: env.TELEGRAM_NOTIFY_CHATS,
+    RENTPROG_BRANCH_NAMES: env.RENTPROG_BRANCH_NAMES,
   };
   for (const [variable, map] of Object.entries(maps)) {
     const unknown = Object.keys(map ?? {}).filter((b) => !known.has(b));
@@ -114,6 +115,7 @@ function toConfig(env: Env): Config {
   const secrets = env.RENTPROG_WEBHOOK_SECRETS ?? {};
   return {
     branches,
+    branchNames: Object.fromEntries(branches.map((b) => [b, env.RENTPROG_BRANCH_NAMES?.[b] ?? b])),
     rentprog: {
       baseUrl: env.RENTPROG_BASE_URL,
       branchKeys,
@@ -130,6 +132,7 @@ function toConfig(env: Env): Config {
       timeZones: Object.fromEntries(
         branches.map((b) => [b, env.RENTPROG_BRANCH_TIMEZONES?.[b] ?? DEFAULT_TIME_ZONE]),
       ),
+      cancelStates: env.RENTPROG_CANCEL_STATES,
     },
     http: {
       port: env.PORT,
@@ -150,7 +153,12 @@ function toConfig(env: Env): Config {
       apiRoot: env.TELEGRAM_API_ROOT,
       notifyChats: env.TELEGRAM_NOTIFY_CHATS ?? {},
       webhookSecret: env.TELEGRAM_WEBHOOK_SECRET,
+      notifyEvents: env.TELEGRAM_NOTIFY_EVENTS,
+      alertChat: env.TELEGRAM_ALERT_CHAT,
+      agendaTime: env.AGENDA_TIME,
     },
+    health: { checkIntervalMs: env.HEALTH_CHECK_INTERVAL },
+    metricsPort: env.METRICS_PORT,
     umnico: { token: env.UMNICO_API_TOKEN, baseUrl: env.UMNICO_BASE_URL },
     stripe: { secretKey: env.STRIPE_SECRET_KEY, baseUrl: env.STRIPE_BASE_URL },
   };

@@ -121,6 +121,31 @@ const idList = z
 
 const optionalSecret = z.string().min(1).optional();
 
+/** Comma-separated words; empty items are dropped, so `a, b,` is `[a, b]`. */
+const commaList = z.string().transform((text) =>
+  text
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+/** The kinds of branch notification `TELEGRAM_NOTIFY_EVENTS` chooses from. */
+export const NOTIFY_EVENT_KINDS = ['created', 'issue', 'return', 'cancelled', 'moved'] as const;
+export type NotifyEventKind = (typeof NOTIFY_EVENT_KINDS)[number];
+
+const notifyEvents = commaList.pipe(
+  z.array(z.enum(NOTIFY_EVENT_KINDS, { error: `each must be one of ${NOTIFY_EVENT_KINDS.join(', ')}` })),
+);
+
+/** `HH:MM`, 24-hour. */
+const clockTime = z
+  .string()
+  .regex(/^([01]?\d|2[0-3]):[0-5]\d$/, 'must be a 24-hour time like 09:00')
+  .transform((text) => {
+    const [hour, minute] = text.split(':').map(Number);
+    return { hour: hour!, minute: minute! };
+  });
+
 /** Every environment variable the service reads, with its default. README's configuration table lists the same. */
 export const envSchema = z.object({
   RENTPROG_BASE_URL: httpUrl.default('https://rentprog.net/api/v1/public'),
@@ -137,6 +162,12 @@ export const envSchema = z.object({
   RENTPROG_MAX_RPM: integer(1, 1_000_000).default(100),
   RENTPROG_MAX_PAGES: integer(1, 1_000_000).default(1000),
   RENTPROG_BRANCH_TIMEZONES: jsonMapOf(timeZone).optional(),
+  RENTPROG_BRANCH_NAMES: jsonMapOf(
+    z.string().trim().min(1, 'a display name must not be empty').max(64),
+  ).optional(),
+  RENTPROG_CANCEL_STATES: commaList
+    .pipe(z.array(z.string()).min(1, 'list at least one state'))
+    .default(['Отмена', 'Отказ клиента']),
   PUBLIC_BASE_URL: httpUrl.optional(),
   PORT: integer(0, 65_535).default(3000),
   TEMPORAL_ADDRESS: z
@@ -168,6 +199,15 @@ export const envSchema = z.object({
     )
     .optional(),
   TELEGRAM_NOTIFY_CHATS: jsonMapOf(telegramChat).optional(),
+  TELEGRAM_NOTIFY_EVENTS: notifyEvents.default([...NOTIFY_EVENT_KINDS]),
+  TELEGRAM_ALERT_CHAT: z
+    .string()
+    .regex(/^(-?\d+|@\w{4,})$/, 'a chat is a numeric id or an @channel name')
+    .transform((chat) => (/^-?\d+$/.test(chat) ? Number(chat) : chat))
+    .optional(),
+  AGENDA_TIME: clockTime.default({ hour: 9, minute: 0 }),
+  HEALTH_CHECK_INTERVAL: duration(60_000).default(5 * 60_000),
+  METRICS_PORT: integer(0, 65_535).optional(),
   UMNICO_API_TOKEN: optionalSecret,
   UMNICO_BASE_URL: httpUrl.default('https://api.umnico.com'),
   STRIPE_SECRET_KEY: optionalSecret,

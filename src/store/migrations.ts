@@ -176,6 +176,48 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE INDEX sync_rejects_branch_rejected ON sync_rejects (branch, rejected_at DESC);
     `,
   },
+  {
+    version: 5,
+    name: 'telegram deliveries, incidents, health probe streaks',
+    sql: `
+      -- One row per message we mean to send: claimed before the send, so a retried
+      -- activity never sends the same message twice (at most once per key and chat).
+      CREATE TABLE telegram_deliveries (
+        key         text        NOT NULL,
+        chat_id     text        NOT NULL,
+        state       text        NOT NULL CHECK (state IN ('sending', 'sent', 'unsent', 'uncertain')),
+        message_ids bigint[]    NOT NULL DEFAULT '{}',
+        error       text,
+        claimed_at  timestamptz NOT NULL DEFAULT now(),
+        sent_at     timestamptz,
+        PRIMARY KEY (key, chat_id)
+      );
+
+      -- What is broken now, and what was: one open row per incident key at most.
+      CREATE TABLE incidents (
+        id              bigserial   PRIMARY KEY,
+        key             text        NOT NULL,
+        kind            text        NOT NULL,
+        branch          text,
+        detail          text        NOT NULL,
+        occurrences     integer     NOT NULL DEFAULT 1,
+        opened_at       timestamptz NOT NULL DEFAULT now(),
+        last_seen_at    timestamptz NOT NULL DEFAULT now(),
+        last_alerted_at timestamptz,
+        resolved_at     timestamptz
+      );
+      CREATE UNIQUE INDEX incidents_open_once ON incidents (key) WHERE resolved_at IS NULL;
+      CREATE INDEX incidents_opened ON incidents (opened_at DESC);
+
+      -- Consecutive failures per health probe: two in a row open an incident.
+      CREATE TABLE health_probe_streaks (
+        name                 text        PRIMARY KEY,
+        consecutive_failures integer     NOT NULL DEFAULT 0,
+        last_reason          text,
+        checked_at           timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
 ];
 
 // Any constant works; it only has to be the same for every process running migrations.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createProbeActivities } from '../../src/activities/probes/probe-activities.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { answerFirst, TELEGRAM_WEBHOOK_PATH } from '../../src/bot/telegram-webhook.js';
-import { botTexts } from '../../src/bot/texts.js';
+import { botTexts } from '../../src/texts/bot.js';
 import { deadLetterCounter } from '../../src/ingress/dead-letter-count.js';
 import { startIngress } from '../helpers/ingress.js';
 import type { BotDeps } from '../../src/bot/deps.js';

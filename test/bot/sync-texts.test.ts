@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botTexts } from '../../src/bot/texts.js';
+import { botTexts } from '../../src/texts/bot.js';
 
 describe('the sync results text', () => {
   const counts = { cars: { fetched: 50 }, clients: { fetched: 200 }, bookings: { fetched: 150 } };

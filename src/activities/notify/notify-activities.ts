@@ -1,6 +1,6 @@
-import { texts } from '../../bot/texts.js';
+import { texts } from '../../texts/bot.js';
 import type { Queryable } from '../../store/db.js';
-import { sendTelegramMessage, type TelegramSettings } from './telegram-api.js';
+import { sendTelegramMessage, type TelegramSettings } from '../../telegram/send-message.js';
 
 export interface NotifyDeps {
   db: Queryable;
