@@ -121,7 +121,11 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
         client,
         taskQueue: config.temporal.taskQueue,
         branches: config.branches,
+        branchNames: config.branchNames,
         timeZone: config.rentprog.timeZones[config.branches[0]!]!,
+        timeZones: config.rentprog.timeZones,
+        cancelStates: config.rentprog.cancelStates,
+        db,
         webhookUrls: webhookUrls({ ...config, http: { ...config.http, publicBaseUrl: ingressUrl } }),
         logger,
       })

@@ -78,6 +78,25 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private readonly telegramDeliveries = new Counter({
+    name: 'rentprog_telegram_deliveries_total',
+    help: 'Telegram messages by purpose (notification, agenda, alert) and outcome (sent, already_sent, uncertain, failed)',
+    labelNames: ['purpose', 'outcome'],
+    registers: [this.registry],
+  });
+  private readonly incidentsOpen = new Gauge({
+    name: 'rentprog_incidents_open',
+    help: 'Incidents open now, by kind (auth, sync_failed, sync_stale, event_failed, quarantine, probe, temporal_away)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  private readonly incidentTransitions = new Counter({
+    name: 'rentprog_incidents_total',
+    help: 'Incidents opened and resolved, by kind and transition',
+    labelNames: ['kind', 'transition'],
+    registers: [this.registry],
+  });
+
   /** Reports the outage spool's depth and its dead letters at every scrape. */
   trackSpool(spool: { depth: () => number; deadLetterCount: () => Promise<number> }): void {
     new Gauge({
@@ -137,5 +156,22 @@ export class Metrics {
 
   probe(name: string, ok: boolean): void {
     this.probes.set({ probe: name }, ok ? 1 : 0);
+  }
+
+  telegramDelivery(
+    purpose: 'notification' | 'agenda' | 'alert',
+    outcome: 'sent' | 'already_sent' | 'uncertain' | 'failed',
+  ): void {
+    this.telegramDeliveries.inc({ purpose, outcome });
+  }
+
+  /** The open count per kind as this process last read it from the incidents table. */
+  incidentsOpenNow(countsByKind: Record<string, number>): void {
+    this.incidentsOpen.reset();
+    for (const [kind, count] of Object.entries(countsByKind)) this.incidentsOpen.set({ kind }, count);
+  }
+
+  incident(kind: string, transition: 'opened' | 'resolved'): void {
+    this.incidentTransitions.inc({ kind, transition });
   }
 }

@@ -12,8 +12,7 @@ export interface CarFacts {
   plate?: string | null;
 }
 
-const orDash = (value: string | number | null | undefined) =>
-  value === null || value === undefined || value === '' ? '—' : String(value);
+import { orDash } from './format.js';
 
 export const texts = {
   issuePlanned: (branch: string, id: number, b: BookingFacts) =>

@@ -68,7 +68,11 @@ describe('the Telegram bot, end to end', () => {
       client: env.client,
       taskQueue: service.taskQueue,
       branches: BRANCHES,
+      branchNames: Object.fromEntries(BRANCHES.map((b) => [b, b])),
       timeZone: 'Asia/Tbilisi',
+      timeZones: Object.fromEntries(BRANCHES.map((b) => [b, 'Asia/Tbilisi'])),
+      cancelStates: ['Отмена', 'Отказ клиента'],
+      db: database.db,
       webhookUrls: BRANCHES.map((b) => ({
         branch: b,
         url: `https://example.org/webhooks/rentprog/${b}?t=abc***`,
