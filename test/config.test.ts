@@ -162,6 +162,60 @@ describe('configuration', () => {
     expect(bad.message).not.toContain(Buffer.alloc(16).toString('base64'));
   });
 
+  it("reads what the operators' Telegram needs, with defaults for every branch", () => {
+    const defaults = loadConfig(validEnv());
+    expect(defaults.branchNames).toEqual({ tbilisi: 'tbilisi', batumi: 'batumi' });
+    expect(defaults.rentprog.cancelStates).toEqual(['Отмена', 'Отказ клиента']);
+    expect(defaults.telegram).toMatchObject({
+      notifyEvents: ['created', 'issue', 'return', 'cancelled', 'moved'],
+      alertChat: undefined,
+      agendaTime: { hour: 9, minute: 0 },
+    });
+    expect(defaults.health.checkIntervalMs).toBe(5 * 60_000);
+    expect(defaults.metricsPort).toBeUndefined();
+
+    const config = loadConfig({
+      ...validEnv(),
+      RENTPROG_BRANCH_NAMES: '{"tbilisi": "Тбилиси"}',
+      RENTPROG_CANCEL_STATES: 'Отмена, Возврат денег,',
+      TELEGRAM_NOTIFY_EVENTS: 'issue,return',
+      TELEGRAM_ALERT_CHAT: '-100200300',
+      AGENDA_TIME: '7:30',
+      HEALTH_CHECK_INTERVAL: '2m',
+      METRICS_PORT: '9464',
+    });
+    expect(config.branchNames).toEqual({ tbilisi: 'Тбилиси', batumi: 'batumi' });
+    expect(config.rentprog.cancelStates).toEqual(['Отмена', 'Возврат денег']);
+    expect(config.telegram).toMatchObject({
+      notifyEvents: ['issue', 'return'],
+      alertChat: -100200300,
+      agendaTime: { hour: 7, minute: 30 },
+    });
+    expect(config.health.checkIntervalMs).toBe(120_000);
+    expect(config.metricsPort).toBe(9464);
+    expect(loadConfig({ ...validEnv(), TELEGRAM_ALERT_CHAT: '@rentprog_alerts' }).telegram.alertChat).toBe(
+      '@rentprog_alerts',
+    );
+  });
+
+  it('names each bad Telegram variable and says what it should be', () => {
+    const err = configError({
+      ...validEnv(),
+      RENTPROG_BRANCH_NAMES: '{"kutaisi": "Кутаиси"}',
+      TELEGRAM_NOTIFY_EVENTS: 'issue,refund',
+      TELEGRAM_ALERT_CHAT: 'ops room',
+      AGENDA_TIME: '25:00',
+      HEALTH_CHECK_INTERVAL: '10s',
+    });
+    expect(err.message).toContain('RENTPROG_BRANCH_NAMES: unknown branch kutaisi');
+    expect(err.message).toContain(
+      'TELEGRAM_NOTIFY_EVENTS: each must be one of created, issue, return, cancelled, moved',
+    );
+    expect(err.message).toContain('TELEGRAM_ALERT_CHAT: a chat is a numeric id or an @channel name');
+    expect(err.message).toContain('AGENDA_TIME: must be a 24-hour time like 09:00');
+    expect(err.message).toContain('HEALTH_CHECK_INTERVAL: must be at least 60s');
+  });
+
   it('stops the service at start-up with the message and exit code 1', () => {
     const result = spawnSync(process.execPath, ['bin/rentprog-flow.js', 'worker'], {
       env: {

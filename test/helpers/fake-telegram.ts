@@ -20,6 +20,13 @@ export async function startFakeTelegram() {
   const updates: Record<string, unknown>[] = [];
   let nextUpdateId = 1;
   let nextMessageId = 100;
+  const failures: {
+    method: string;
+    status: number;
+    description: string;
+    retryAfter?: number;
+    skip: number;
+  }[] = [];
 
   const answer = async (method: string, body: ApiCall['body']): Promise<unknown> => {
     switch (method) {
@@ -63,6 +70,15 @@ export async function startFakeTelegram() {
       const body = (raw ? JSON.parse(raw) : {}) as ApiCall['body'];
       const [, token, method] = match as unknown as [string, string, string];
       const call: ApiCall = { token, method, body, at: Date.now() };
+      const failure = failures.findIndex((f) => f.method === method && f.skip-- === 0);
+      if (failure >= 0) {
+        const [f] = failures.splice(failure, 1);
+        res.writeHead(f!.status, { 'Content-Type': 'application/json' });
+        const parameters = f!.retryAfter === undefined ? {} : { parameters: { retry_after: f!.retryAfter } };
+        return void res.end(
+          JSON.stringify({ ok: false, error_code: f!.status, description: f!.description, ...parameters }),
+        );
+      }
       if (method !== 'getUpdates') calls.push(call);
       void answer(method, body).then((result) => {
         call.result = result;
@@ -96,6 +112,18 @@ export async function startFakeTelegram() {
           ...(command ? { entities: [{ type: 'bot_command', offset: 0, length: command.length }] } : {}),
         },
       });
+    },
+    /**
+     * A later call of `method` is refused with this status (429 with `retryAfter` seconds):
+     * the next one, or the one after `skip` calls that go through.
+     */
+    failNext(
+      method: string,
+      status: number,
+      description: string,
+      options: { retryAfter?: number; skip?: number } = {},
+    ): void {
+      failures.push({ method, status, description, retryAfter: options.retryAfter, skip: options.skip ?? 0 });
     },
     close: () => {
       server.closeAllConnections();
