@@ -10,7 +10,8 @@ export interface RentProgRequestObservation {
 
 /**
  * The service's Prometheus metrics, one registry per process, served by the ingress at
- * `/metrics`. Temporal's own SDK metrics are separate (the Runtime's exporter).
+ * `/metrics` and, with METRICS_PORT, by any role (serve-metrics.ts). Temporal's own SDK
+ * metrics are separate (the Runtime's exporter).
  * Labels stay bounded: configured branch names, normalized endpoints, fixed outcomes.
  */
 export class Metrics {
@@ -57,6 +58,11 @@ export class Metrics {
     name: 'rentprog_last_successful_sync_timestamp_seconds',
     help: 'When each branch last finished a successful sync',
     labelNames: ['branch'],
+    registers: [this.registry],
+  });
+  private readonly syncInterval = new Gauge({
+    name: 'rentprog_sync_interval_seconds',
+    help: 'How often each branch is synced (RENTPROG_SYNC_INTERVAL), for alerting on stale syncs',
     registers: [this.registry],
   });
   private readonly probes = new Gauge({
@@ -152,6 +158,10 @@ export class Metrics {
 
   syncSucceeded(branch: string, finishedAt: Date): void {
     this.lastSync.set({ branch }, finishedAt.getTime() / 1000);
+  }
+
+  syncIntervalIs(seconds: number): void {
+    this.syncInterval.set(seconds);
   }
 
   probe(name: string, ok: boolean): void {
