@@ -1,12 +1,10 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config/load-config.js';
 import { createLogger } from '../ingress/logger.js';
-import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
 import { migrate } from '../store/migrations.js';
 import { openDatabase } from '../store/open-database.js';
 import { UNENCRYPTED_PAYLOADS_WARNING } from '../temporal/data-converter.js';
-import { runWorker } from '../temporal/run-worker.js';
 import { CODEC_SERVER_USAGE, runCodecServer } from './codec-server-command.js';
 import { runDemo } from './demo-command.js';
 import { runSimulator, SIMULATOR_USAGE } from './simulator-command.js';
@@ -118,17 +116,16 @@ async function main(argv: string[]): Promise<number> {
         console.log(`${branch.padEnd(16)} ${url}`);
       }
       return 0;
-    case 'ingress': {
+    case 'ingress':
+    case 'worker': {
       const log = logger();
-      await runIngress(
+      await runStart(
         serviceConfig((line) => log.warn(line)),
+        command,
         log,
       );
       return 0;
     }
-    case 'worker':
-      await runWorker(serviceConfig(cliLog), cliLog);
-      return 0;
     case 'migrate': {
       const db = await openDatabase(loadConfig(process.env, { requireBranches: false }).database);
       try {
