@@ -14,7 +14,7 @@ export function syncStatusCommand(deps: BotDeps) {
       botTexts.syncStatus(
         states.map((s) =>
           'error' in s
-            ? s
+            ? { branch: s.branch, error: botTexts.syncError(s.error) }
             : {
                 branch: s.branch,
                 running: s.status.state === 'running',

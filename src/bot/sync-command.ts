@@ -1,5 +1,10 @@
 import type { Api, Context } from 'grammy';
-import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
+import {
+  readSyncStatus,
+  requestSync,
+  type SyncControlError,
+  syncFinished,
+} from '../temporal/sync-control.js';
 import type { BotDeps } from './deps.js';
 import { botTexts, type SyncCounts } from '../texts/bot.js';
 
@@ -43,7 +48,7 @@ async function follow(
   api: Api,
   chatId: number,
   messageId: number,
-  requested: { branch: string; runsBefore?: number; error?: string }[],
+  requested: { branch: string; runsBefore?: number; error?: SyncControlError }[],
 ): Promise<void> {
   const every = deps.progressEveryMs ?? 2000;
   const started = Date.now();
@@ -58,7 +63,7 @@ async function follow(
     const states: BranchProgress[] = await Promise.all(
       requested.map((r) =>
         r.error !== undefined
-          ? Promise.resolve({ branch: r.branch, done: true, error: r.error })
+          ? Promise.resolve({ branch: r.branch, done: true, error: botTexts.syncError(r.error) })
           : look(deps, r.branch, r.runsBefore ?? 0),
       ),
     );
@@ -67,7 +72,7 @@ async function follow(
         botTexts.syncResults(
           states.map((s) =>
             s.error !== undefined || !s.counts
-              ? { branch: s.branch, error: s.error ?? 'не завершилась' }
+              ? { branch: s.branch, error: s.error ?? botTexts.syncUnfinished }
               : { branch: s.branch, counts: s.counts, rejects: s.rejects ?? 0 },
           ),
         ),
@@ -82,13 +87,13 @@ async function follow(
 
 async function look(deps: BotDeps, branch: string, runsBefore: number): Promise<BranchProgress> {
   const state = await readSyncStatus(deps.client, branch);
-  if ('error' in state) return { branch, done: true, error: state.error };
+  if ('error' in state) return { branch, done: true, error: botTexts.syncError(state.error) };
   const { status } = state;
   if (syncFinished(status, runsBefore)) {
     const run = status.lastRun!;
     return run.status === 'succeeded'
       ? { branch, done: true, counts: run.counts, rejects: run.rejects, line: botTexts.progressDone }
-      : { branch, done: true, error: run.errors[0] ?? 'ошибка' };
+      : { branch, done: true, error: run.errors[0] ?? botTexts.syncFailedWithoutReason };
   }
   const current = status.current;
   return {

@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config.js';
+import { botTexts } from '../texts/bot.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
 import type { SyncStatus } from '../workflows/branch-sync-types.js';
@@ -40,12 +41,14 @@ export async function runSync(config: Config, options: SyncOptions): Promise<num
     const outcomes: Outcome[] = options.wait
       ? await Promise.all(
           requested.map((r) =>
-            r.error ? failed(r.branch, r.error) : waitFor(client, r.branch, r.runsBefore!),
+            r.error
+              ? failed(r.branch, botTexts.syncError(r.error))
+              : waitFor(client, r.branch, r.runsBefore!),
           ),
         )
       : requested.map((r) =>
           r.error
-            ? { branch: r.branch, status: 'failed', error: r.error }
+            ? { branch: r.branch, status: 'failed', error: botTexts.syncError(r.error) }
             : { branch: r.branch, status: 'requested' },
         );
     print(outcomes, options.json);
@@ -62,7 +65,7 @@ async function waitFor(client: Client, branch: string, runsBefore: number): Prom
   let shown = '';
   for (;;) {
     const state = await readSyncStatus(client, branch);
-    if ('error' in state) return { branch, status: 'failed', error: state.error };
+    if ('error' in state) return { branch, status: 'failed', error: botTexts.syncError(state.error) };
     const { status } = state;
     if (syncFinished(status, runsBefore)) {
       const run = status.lastRun!;

@@ -11,7 +11,11 @@ import { branchSyncStartOptions, type SyncConfig } from './ensure-branch-syncs.j
 
 const DEADLINE_MS = 5000;
 
-export type BranchSyncState = { branch: string; status: SyncStatus } | { branch: string; error: string };
+/** Why a branch's sync could not be asked or read; the bot and CLI texts say it in words. */
+export type SyncControlError = 'not-running' | 'temporal-unreachable';
+
+export type BranchSyncState =
+  { branch: string; status: SyncStatus } | { branch: string; error: SyncControlError };
 
 /**
  * Asks each branch's sync for a run now; returns each one's completed-run count to watch.
@@ -24,11 +28,11 @@ export async function requestSync(
   branches: string[],
   request: SyncRequest,
   config?: SyncConfig,
-): Promise<{ branch: string; runsBefore?: number; error?: string }[]> {
+): Promise<{ branch: string; runsBefore?: number; error?: SyncControlError }[]> {
   return Promise.all(
     branches.map(async (branch) => {
       const current = await readSyncStatus(client, branch);
-      const notRunning = 'error' in current && current.error === NOT_RUNNING;
+      const notRunning = 'error' in current && current.error === 'not-running';
       if ('error' in current && !(notRunning && config)) return { branch, error: current.error };
       try {
         await client.withDeadline(Date.now() + DEADLINE_MS, async () => {
@@ -41,15 +45,12 @@ export async function requestSync(
           });
         });
       } catch {
-        return { branch, error: TEMPORAL_AWAY };
+        return { branch, error: 'temporal-unreachable' as const };
       }
       return { branch, runsBefore: 'error' in current ? 0 : current.status.runsCompleted };
     }),
   );
 }
-
-const NOT_RUNNING = 'синхронизация не запущена';
-const TEMPORAL_AWAY = 'Temporal не отвечает';
 
 export async function readSyncStatus(client: Client, branch: string): Promise<BranchSyncState> {
   try {
@@ -61,7 +62,7 @@ export async function readSyncStatus(client: Client, branch: string): Promise<Br
     const name = err instanceof Error ? err.name : '';
     return {
       branch,
-      error: name === 'WorkflowNotFoundError' ? NOT_RUNNING : TEMPORAL_AWAY,
+      error: name === 'WorkflowNotFoundError' ? 'not-running' : 'temporal-unreachable',
     };
   }
 }

@@ -67,9 +67,7 @@ describe('asking for a sync before the worker has started the branch’s workflo
   });
 
   it('without the configuration says "not running"; with it, starts the workflow with the request', async () => {
-    expect(await requestSync(env.client, [branch], {})).toEqual([
-      { branch, error: 'синхронизация не запущена' },
-    ]);
+    expect(await requestSync(env.client, [branch], {})).toEqual([{ branch, error: 'not-running' }]);
 
     const [requested] = await requestSync(env.client, [branch], { kinds: ['cars'] }, config);
     expect(requested).toEqual({ branch, runsBefore: 0 });
