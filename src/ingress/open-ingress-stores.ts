@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Config } from '../config/config.js';
+import type { Queryable } from '../store/db.js';
 import { openPostgres } from '../store/postgres-db.js';
 import { FileSpool } from './file-spool/index.js';
 import { PostgresSpool } from './postgres-spool.js';
@@ -13,6 +14,8 @@ import type { Spool } from './spool.js';
 export interface IngressStores {
   spool: Spool;
   quarantineBodies: QuarantineBodies;
+  /** The Postgres behind them (DATABASE_URL), where the ingress also records its incidents. */
+  db?: Queryable;
   close: () => Promise<void>;
 }
 
@@ -31,6 +34,7 @@ export async function openIngressStores(
     return {
       spool: new PostgresSpool(db),
       quarantineBodies: new PostgresQuarantineBodies(db),
+      db,
       close: () => db.close(),
     };
   }

@@ -2,6 +2,7 @@ import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
+import type { Queryable } from '../store/db.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import type { IngressDeps } from './app.js';
 import { serveIngress } from './serve-ingress.js';
@@ -19,6 +20,8 @@ export async function runIngress(
   logger: Logger,
   metrics = new Metrics(),
   telegramWebhook?: IngressDeps['telegramWebhook'],
+  /** A database this process already has, for the ingress's incidents (see ServeOptions). */
+  db?: Queryable,
 ): Promise<void> {
   const connection = ingressConnection(config.temporal.address);
   const client = new Client({
@@ -26,7 +29,7 @@ export async function runIngress(
     namespace: config.temporal.namespace,
     dataConverter: dataConverterFor(config.temporal),
   });
-  const ingress = await serveIngress({ config, client, logger, metrics, telegramWebhook });
+  const ingress = await serveIngress({ config, client, logger, metrics, telegramWebhook, db });
   logger.info({ port: config.http.port }, 'ingress listening');
   for (const { branch, url } of webhookUrls(config)) logger.info({ branch, url }, 'webhook URL');
 

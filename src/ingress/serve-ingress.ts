@@ -3,7 +3,10 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
+import { incidentsFromConfig } from '../incidents/from-config.js';
+import { TemporalAwayWatch } from '../incidents/temporal-away-watch.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Queryable } from '../store/db.js';
 import { createIngressApp, type IngressDeps } from './app.js';
 import { openIngressStores } from './open-ingress-stores.js';
 import { startSpoolRelay } from './spool-relay.js';
@@ -37,6 +40,11 @@ export interface ServeOptions {
   telegramWebhook?: IngressDeps['telegramWebhook'];
   observe?: IngressDeps['observe'];
   host?: string;
+  /**
+   * Where the ingress records the incident "Temporal away": a database this process
+   * already has (`start --role all`), else the ingress's own Postgres, else memory.
+   */
+  db?: Queryable;
 }
 
 /**
@@ -47,11 +55,16 @@ export interface ServeOptions {
 export async function serveIngress(options: ServeOptions) {
   const { config, client, logger, metrics } = options;
   const starter = { client, taskQueue: config.temporal.taskQueue, deadlineMs: START_DEADLINE_MS };
-  const { spool, quarantineBodies, close: closeStores } = await openIngressStores(config);
+  const { spool, quarantineBodies, db, close: closeStores } = await openIngressStores(config);
+  const incidents = incidentsFromConfig(config, { db: options.db ?? db, logger, metrics });
+  const temporalAway = new TemporalAwayWatch({ incidents, spoolDepth: () => spool.depth() }).start();
   const breaker = new TemporalBreaker({
     probe: () => temporalReachable(client, 1000),
     logger,
-    onChange: (state) => metrics?.temporalBreaker(state),
+    onChange: (state) => {
+      metrics?.temporalBreaker(state);
+      void temporalAway.breakerChanged(state);
+    },
   });
   const relay = startSpoolRelay({
     spool,
@@ -81,6 +94,7 @@ export async function serveIngress(options: ServeOptions) {
     async stop() {
       await new Promise((resolve) => server.close(resolve));
       breaker.stop();
+      temporalAway.stop();
       await relay.stop();
       await closeStores();
     },

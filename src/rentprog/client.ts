@@ -24,6 +24,17 @@ export interface RentProgClientOptions {
   tokenRefreshMarginMs?: number;
   /** Told about every request (branch, endpoint, status, seconds), e.g. for metrics. */
   observe?: (observation: RentProgRequestObservation) => void;
+  /** Told whether a branch's token works: refused for good, or a request answered. */
+  authWatch?: AuthWatch;
+}
+
+/**
+ * `refused`: 401/403 even after a fresh token, or the company token itself refused.
+ * `answered`: a request of the branch succeeded, so its token works (again).
+ */
+export interface AuthWatch {
+  refused(error: RentProgAuthError): void;
+  answered(branch: string): void;
 }
 
 export type Query = Record<string, string | number | undefined>;
@@ -57,6 +68,21 @@ export class RentProgClient {
 
   /** GET an endpoint with the branch's request token and validate the answer. */
   async get<T extends z.ZodType>(
+    branch: string,
+    endpoint: string,
+    request: RequestOptions<T>,
+  ): Promise<z.output<T>> {
+    try {
+      const body = await this.getOnce(branch, endpoint, request);
+      this.options.authWatch?.answered(branch);
+      return body;
+    } catch (err) {
+      if (err instanceof RentProgAuthError) this.options.authWatch?.refused(err);
+      throw err;
+    }
+  }
+
+  private async getOnce<T extends z.ZodType>(
     branch: string,
     endpoint: string,
     request: RequestOptions<T>,

@@ -3,6 +3,8 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { RentProgClient } from '../../rentprog/client.js';
 import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
 import { fetchPage, type ListItem, type PageCursor } from '../../rentprog/pages.js';
+import type { Incidents } from '../../incidents/incidents.js';
+import { incidentKeys } from '../../incidents/keys.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { DATA_ERROR_TYPE, dataErrorOf, describeDataError } from '../../store/data-errors.js';
 import type { Queryable } from '../../store/db.js';
@@ -25,6 +27,7 @@ export interface SyncDeps {
   timeZones: Record<string, string>;
   pageCap?: number;
   metrics?: Metrics;
+  incidents?: Incidents;
 }
 
 export interface SliceRequest {
@@ -151,7 +154,18 @@ export function createSyncActivities(deps: SyncDeps) {
     async finishSyncRun(request: { id: number; branch: string } & SyncRunFinish): Promise<void> {
       const { id, branch, ...finish } = request;
       await finishSyncRun(deps.db, id, finish);
-      if (finish.status === 'succeeded') deps.metrics?.syncSucceeded(branch, new Date(finish.finishedAt));
+      if (finish.status === 'succeeded') {
+        deps.metrics?.syncSucceeded(branch, new Date(finish.finishedAt));
+        await deps.incidents?.resolve(incidentKeys.syncFailed(branch));
+        await deps.incidents?.resolve(incidentKeys.syncStale(branch));
+      } else {
+        await deps.incidents?.raise({
+          key: incidentKeys.syncFailed(branch),
+          kind: 'sync_failed',
+          branch,
+          detail: finish.error ?? 'no reason recorded',
+        });
+      }
     },
 
     async reconcileDeleted(request: {
