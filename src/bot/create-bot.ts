@@ -2,8 +2,11 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import type { BotError } from 'grammy';
 import { Bot, GrammyError, HttpError } from 'grammy';
 import { adminOnly } from './admin-only.js';
+import { alertsCommand } from './alerts-command.js';
+import { agendaCommand } from './agenda-commands.js';
 import type { BotDeps } from './deps.js';
 import { helpCommand, syncStatusCommand, webhooksCommand } from './info-commands.js';
+import { bookingCommand, carCommand } from './lookup-commands.js';
 import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
 import { botTexts } from '../texts/bot.js';
@@ -13,6 +16,11 @@ export const BOT_COMMANDS = [
   { command: 'sync_rentprog', description: 'Синхронизировать с RentProg' },
   { command: 'sync_status', description: 'Синхронизация по филиалам' },
   { command: 'webhooks', description: 'Адреса вебхуков' },
+  { command: 'today', description: 'Выдачи и возвраты сегодня' },
+  { command: 'tomorrow', description: 'Выдачи и возвраты завтра' },
+  { command: 'booking', description: 'Бронь по номеру или ID' },
+  { command: 'car', description: 'Авто по госномеру' },
+  { command: 'alerts', description: 'Открытые инциденты' },
   { command: 'help', description: 'Справка' },
 ];
 
@@ -27,6 +35,11 @@ export function createBot(deps: BotDeps): Bot {
   bot.command('sync_rentprog', syncCommand(deps));
   bot.command('sync_status', syncStatusCommand(deps));
   bot.command('webhooks', webhooksCommand(deps));
+  bot.command('today', agendaCommand(deps, 0));
+  bot.command('tomorrow', agendaCommand(deps, 1));
+  bot.command('booking', bookingCommand(deps));
+  bot.command('car', carCommand(deps));
+  bot.command('alerts', alertsCommand(deps));
   bot.command(['help', 'start'], helpCommand());
   bot.on('message:text', (ctx) => ctx.reply(botTexts.unknownCommand));
 

@@ -29,6 +29,8 @@ export interface BotDeps {
   /** Webhooks Temporal refused for good, shown by `/status`. */
   deadLetters?: () => Promise<number>;
   logger: Logger;
+  /** The clock "today" and "N min ago" are read from; tests set it. */
+  now?: () => Date;
   /** Pause between progress edits; Telegram allows about one edit a second per chat. */
   progressEveryMs?: number;
 }

@@ -7,6 +7,7 @@ import { answerFirst, TELEGRAM_WEBHOOK_PATH } from '../bot/telegram-webhook.js';
 import type { Bot } from 'grammy';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
+import { type MetricsServer, serveMetrics } from '../metrics/serve-metrics.js';
 import { deadLetterCounter } from '../ingress/dead-letter-count.js';
 import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
@@ -28,26 +29,39 @@ export async function runStart(config: Config, role: Role, logger: Logger): Prom
   if (webhookMode && !wants('ingress')) {
     throw new Error('TELEGRAM_WEBHOOK_SECRET puts the bot behind the ingress: run it with --role all');
   }
+  if (wants('ingress') && config.metricsPort === config.http.port && config.http.port !== 0) {
+    throw new Error(
+      'METRICS_PORT equals PORT: the ingress serves /metrics on PORT already; unset METRICS_PORT',
+    );
+  }
   const db = wants('worker') || botOn ? await openDatabase(config.database) : undefined;
   const log = (line: string) => logger.info(line);
   // One registry for the process: the ingress's /metrics shows the worker's series too.
   const metrics = new Metrics();
+  if (wants('worker')) metrics.syncIntervalIs(config.rentprog.syncIntervalMs / 1000);
+  let metricsServer: MetricsServer | undefined;
   try {
+    if (config.metricsPort !== undefined) {
+      metricsServer = await serveMetrics(metrics, config.metricsPort);
+      logger.info({ port: metricsServer.port }, 'metrics listening');
+    }
     const bot = botOn ? buildBot(config, db!, logger) : undefined;
     await Promise.all([
-      wants('worker') ? runWorker(config, log, db, metrics) : undefined,
+      wants('worker') ? runWorker(config, log, db, metrics, logger) : undefined,
       wants('ingress')
         ? runIngress(
             config,
             logger,
             metrics,
             bot && webhookMode ? telegramRoute(config, bot.bot, logger) : undefined,
+            db,
           )
         : undefined,
       bot && !webhookMode ? runBot(bot.bot, logger).finally(() => bot.close()) : undefined,
       bot && webhookMode ? registerWebhook(config, bot.bot, logger) : undefined,
     ]);
   } finally {
+    await metricsServer?.stop();
     await db?.close();
   }
 }

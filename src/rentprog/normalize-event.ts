@@ -3,8 +3,8 @@ import type { RentProgEvent } from './webhook-event.js';
 /** Attributes every update carries that are not changes (docs/rentprog-api.md, Webhooks). */
 const META_KEYS = new Set(['id', 'created_from_api', 'updated_from_api', 'user_id']);
 /** When, who and where a car is handed over, or taken back (docs/rentprog-api.md, Webhooks). */
-const ISSUE_KEYS = ['start_date', 'start_worker_id', 'location_start'];
-const RETURN_KEYS = ['end_date', 'end_worker_id', 'location_end'];
+export const ISSUE_KEYS = ['start_date', 'start_worker_id', 'location_start'];
+export const RETURN_KEYS = ['end_date', 'end_worker_id', 'location_end'];
 
 const isPair = (value: unknown): value is [unknown, unknown] => Array.isArray(value) && value.length === 2;
 

@@ -2,6 +2,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
+import type { Logger } from 'pino';
+import { incidentsFromConfig } from '../incidents/from-config.js';
+import { createLogger } from '../ingress/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import type { Db } from '../store/db.js';
@@ -9,6 +12,8 @@ import { openDatabase } from '../store/open-database.js';
 import { createWorkers } from './create-worker.js';
 import { dataConverterFor } from './data-converter.js';
 import { ensureBranchSyncs } from './ensure-branch-syncs.js';
+import { agendaScheduleId, ensureAgendaSchedules } from './ensure-agenda-schedules.js';
+import { ensureHealthSchedule, HEALTH_SCHEDULE_ID } from './ensure-health-schedule.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal's Runtime turns those signals into a
@@ -23,6 +28,8 @@ async function ensureSyncs(config: Config): Promise<void> {
       dataConverter: dataConverterFor(config.temporal),
     });
     await ensureBranchSyncs(client, config);
+    await ensureAgendaSchedules(client, config);
+    await ensureHealthSchedule(client, config);
   } finally {
     await connection.close();
   }
@@ -33,6 +40,7 @@ export async function runWorker(
   log: (line: string) => void,
   shared?: Db,
   metrics?: Metrics,
+  logger: Logger = createLogger(),
 ): Promise<void> {
   if (config.temporal.metricsAddress) {
     // Temporal's SDK metrics (task latencies, slots, polls) on their own port.
@@ -45,6 +53,7 @@ export async function runWorker(
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
+    const incidents = incidentsFromConfig(config, { db, logger, metrics });
     const workers = await createWorkers({
       connection,
       temporal: config.temporal,
@@ -52,8 +61,13 @@ export async function runWorker(
       maxRequestsPerMinute: config.rentprog.maxRequestsPerMinute,
       activities: createActivities({
         db,
-        rentprog: rentprogClientFromConfig(config.rentprog, metrics),
+        rentprog: rentprogClientFromConfig(config.rentprog, metrics, incidents),
+        incidents,
+        syncWatch: { branches: config.branches, intervalMs: config.rentprog.syncIntervalMs },
         timeZones: config.rentprog.timeZones,
+        branchNames: config.branchNames,
+        cancelStates: config.rentprog.cancelStates,
+        notifyEvents: config.telegram.notifyEvents,
         pageCap: config.rentprog.maxPages,
         telegram: config.telegram,
         umnico: config.umnico,
@@ -71,6 +85,8 @@ export async function runWorker(
       throw err;
     }
     log(`branch syncs running: ${config.branches.join(', ')}`);
+    log(`agenda schedules: ${config.branches.map(agendaScheduleId).join(', ')}`);
+    log(`health schedule "${HEALTH_SCHEDULE_ID}" every ${config.health.checkIntervalMs / 1000} s`);
     await running;
     log('worker stopped');
   } finally {

@@ -1,27 +1,7 @@
-/** Every text operators read, in Russian, in one place (the bot and event notifications). */
+/** What the bot says, in Russian (event notifications are in notifications.ts). */
 
-export interface BookingFacts {
-  number?: number | null;
-  carName?: string | null;
-  when?: string | null;
-  where?: string | null;
-}
-
-export interface CarFacts {
-  carName?: string | null;
-  plate?: string | null;
-}
-
-import { orDash } from './format.js';
-
-export const texts = {
-  issuePlanned: (branch: string, id: number, b: BookingFacts) =>
-    `🚗 Выдача авто (${branch})\nБронь №${orDash(b.number)} · ${orDash(b.carName)}\n🕒 ${orDash(b.when)}\n📍 ${orDash(b.where)}\nID ${id}`,
-  returnPlanned: (branch: string, id: number, b: BookingFacts) =>
-    `🔙 Возврат авто (${branch})\nБронь №${orDash(b.number)} · ${orDash(b.carName)}\n🕒 ${orDash(b.when)}\n📍 ${orDash(b.where)}\nID ${id}`,
-  carMoved: (branch: string, id: number, c: CarFacts) =>
-    `🔁 Авто перемещено в ${branch}\n${orDash(c.carName)} · ${orDash(c.plate)}\nID ${id}`,
-};
+import type { SyncControlError } from '../temporal/sync-control.js';
+import type { StatusProblem } from '../temporal/system-status.js';
 
 export const LABELS: Record<string, string> = {
   database: 'База данных',
@@ -51,7 +31,28 @@ export interface StatusLineText {
   id: string;
   state: 'ok' | 'fail' | 'off';
   reason?: string;
+  problem?: StatusProblem;
 }
+
+function problemText(problem: StatusProblem): string {
+  switch (problem.code) {
+    case 'no-worker':
+      return 'нет воркера';
+    case 'temporal-unreachable':
+      return 'недоступен';
+    case 'not-checked':
+      return 'нет данных';
+    case 'dead-letters':
+      return `${problem.count} в dead letters`;
+    case 'dead-letters-unreadable':
+      return 'dead letters не прочитать';
+  }
+}
+
+const SYNC_ERRORS: Record<SyncControlError, string> = {
+  'not-running': 'синхронизация не запущена',
+  'temporal-unreachable': 'Temporal не отвечает',
+};
 
 export interface SyncCounts {
   cars?: { fetched: number };
@@ -77,7 +78,13 @@ export const botTexts = {
       '',
       ...lines.map((line) => {
         const reason =
-          line.state === 'off' ? 'не настроено' : line.state === 'fail' ? line.reason : undefined;
+          line.state === 'off'
+            ? 'не настроено'
+            : line.state === 'fail'
+              ? line.problem
+                ? problemText(line.problem)
+                : line.reason
+              : undefined;
         return `${ICONS[line.state]} ${labelOf(line.id)}${reason ? ` — ${reason}` : ''}`;
       }),
       '',
@@ -92,6 +99,12 @@ export const botTexts = {
   progressLine: (kind: string, page: number, fetched: number) =>
     `⏳ ${KIND_NAMES[kind] ?? kind}, стр. ${page} · ${fetched} записей`,
   progressWaiting: '⏳ в очереди',
+  /** Why a sync could not be asked for or followed (sync-control's codes). */
+  syncError: (error: SyncControlError) => SYNC_ERRORS[error],
+  /** A followed run still not over when the bot stops watching. */
+  syncUnfinished: 'не завершилась',
+  /** A failed run that gave no reason. */
+  syncFailedWithoutReason: 'ошибка',
   progressDone: '✅ готово',
 
   syncResults: (
@@ -134,6 +147,11 @@ export const botTexts = {
     '/status — состояние системы',
     '/sync_rentprog [филиал] — синхронизировать с RentProg (все филиалы или один)',
     '/sync_status — синхронизация по филиалам',
+    '/today [филиал] — выдачи и возвраты сегодня',
+    '/tomorrow [филиал] — выдачи и возвраты завтра',
+    '/booking <номер или ID> — карточка брони',
+    '/car <госномер или его часть> — где авто и что с ним дальше',
+    '/alerts — открытые инциденты',
     '/webhooks — адреса вебхуков',
     '/help — эта справка',
   ].join('\n'),

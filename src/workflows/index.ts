@@ -3,3 +3,4 @@ export { healthCheck } from './health-check.js';
 export { quarantine } from './quarantine.js';
 export { rentprogEvent } from './rentprog-event.js';
 export { branchSync } from './branch-sync.js';
+export { dailyAgenda } from './daily-agenda.js';

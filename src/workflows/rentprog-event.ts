@@ -1,6 +1,7 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setCurrentDetails,
@@ -9,7 +10,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { EventActivities } from '../activities/events/event-activities.js';
-import type { NotifyActivities } from '../activities/notify/notify-activities.js';
+import type { NotifyActivities, NotifyResult } from '../activities/notify/notify-activities.js';
+import { noticeChanges, noticeKindsOf } from '../notify/notice-kinds.js';
+import { rentprogStayedAway } from '../notify/rentprog-away.js';
 import { RENTPROG_RETRY_POLICY } from '../rentprog/temporal-failure.js';
 import { isDestroyEvent, isStoredEntity, type RentProgEvent } from '../rentprog/webhook-event.js';
 import { type EventOutcome, eventOutcomeQuery } from './rentprog-event-types.js';
@@ -28,6 +31,7 @@ const { notifyBranch } = proxyActivities<NotifyActivities>({
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 10 },
 });
 
+/** What histories begun before 'notify-every-kind' notify, and keep notifying on replay. */
 const NOTIFIED_TYPES = new Set(['booking.issue.planned', 'booking.return.planned', 'car.moved']);
 
 /**
@@ -40,8 +44,11 @@ const NOTIFIED_TYPES = new Set(['booking.issue.planned', 'booking.return.planned
 export async function rentprogEvent(event: RentProgEvent): Promise<EventOutcome> {
   let done: EventOutcome | null = null;
   setHandler(eventOutcomeQuery, () => done);
+  // These workflows stay open for the dedup window (up to 15 min), so histories begun under
+  // the earlier code replay under this one: they keep its single notify call for three types.
+  const everyKind = patched('notify-every-kind');
   try {
-    const outcome = await handle(event);
+    const outcome = await handle(event, everyKind);
     await record(event, outcome.status, noteOf(outcome));
     done = outcome;
   } catch (err) {
@@ -73,7 +80,7 @@ function noteOf(outcome: EventOutcome): string | null {
   return null;
 }
 
-async function handle(event: RentProgEvent): Promise<EventOutcome> {
+async function handle(event: RentProgEvent, everyKind: boolean): Promise<EventOutcome> {
   const { entity, branch, rentprogId } = event;
   if (!isStoredEntity(entity)) return { status: 'processed', action: 'recorded' };
   const ref = { entity, branch, rentprogId };
@@ -85,7 +92,15 @@ async function handle(event: RentProgEvent): Promise<EventOutcome> {
     scheduleToCloseTimeout: '24h',
     retry: { ...RENTPROG_RETRY_POLICY, maximumAttempts: undefined },
   });
-  const stored = await fetchAndStore({ ...ref, carMoved: event.type === 'car.moved' });
+  let stored: Awaited<ReturnType<typeof fetchAndStore>>;
+  try {
+    stored = await fetchAndStore({ ...ref, carMoved: event.type === 'car.moved' });
+  } catch (err) {
+    // RentProg away past the retry window: the event fails, but the chat still hears of it.
+    // It fails for RentProg's reason either way; a message that could not go is in the history.
+    if (everyKind && rentprogStayedAway(err)) await notify(event, true).catch(() => undefined);
+    throw err;
+  }
   // A deletion is believed only when RentProg's own endpoint no longer has the record:
   // anyone holding the URL could forge a `*_destroy`.
   if (isDestroyEvent(event)) {
@@ -93,12 +108,27 @@ async function handle(event: RentProgEvent): Promise<EventOutcome> {
     await store.markEntityDeleted({ ...ref, at: event.receivedAt });
     return { status: 'processed', action: 'deleted' };
   }
-  if (!stored.found) return { status: 'not_found', action: 'not in branch' };
-
+  if (!stored.found) {
+    const notified = everyKind ? await notify(event, true) : undefined;
+    return { status: 'not_found', action: 'not in branch', notified };
+  }
+  if (everyKind) return { status: 'processed', action: 'stored', notified: await notify(event, false) };
   const notified = NOTIFIED_TYPES.has(event.type)
     ? await notifyBranch({ branch, type: event.type, rentprogId })
     : undefined;
   return { status: 'processed', action: 'stored', notified };
+}
+
+/**
+ * Tells the chats what the event calls for, if anything; the activity applies the
+ * configuration and reads the facts. `fallback`: RentProg gave no record, so the message
+ * is built from the webhook's own values and says the details are missing.
+ */
+async function notify(event: RentProgEvent, fallback: boolean): Promise<NotifyResult | undefined> {
+  const kinds = noticeKindsOf(event);
+  if (kinds.length === 0) return undefined;
+  const { branch, type, rentprogId } = event;
+  return notifyBranch({ branch, type, rentprogId, kinds, changes: noticeChanges(event.changes), fallback });
 }
 
 function record(event: RentProgEvent, status: 'processed' | 'not_found' | 'failed', error: string | null) {

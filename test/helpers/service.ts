@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities/index.js';
+import { type ActivityDeps, createActivities } from '../../src/activities/index.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { ensureBranchSyncs } from '../../src/temporal/ensure-branch-syncs.js';
@@ -18,6 +18,8 @@ export async function startService(
   database: TestDatabase,
   sim: Simulator,
   keys: Record<string, string>,
+  /** More for the activities than the database and RentProg: Telegram, branch names, zones. */
+  deps: Partial<ActivityDeps> = {},
 ) {
   const taskQueue = uniqueTaskQueue('service');
   const terminateSyncs = () =>
@@ -36,7 +38,7 @@ export async function startService(
     branches: BRANCHES,
     maxRequestsPerMinute: 60_000,
     workflowBundle: workflowBundle(),
-    activities: createActivities({ db: database.db, rentprog: clientFor(sim, keys) }),
+    activities: createActivities({ db: database.db, rentprog: clientFor(sim, keys), ...deps }),
   });
   const running = Promise.all(workers.map((w) => w.run()));
   const config = {

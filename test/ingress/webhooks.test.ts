@@ -349,9 +349,8 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
       );
       const message = telegram.sent.find((m) => m.body.text.includes(String(target.id)))!;
       expect(message).toMatchObject({ token: botToken, method: 'sendMessage', body: { chat_id: -1001 } });
-      expect(message.body.text).toContain('Выдача авто (tbilisi)');
-      expect(message.body.text).toContain('28-11-2026 10:00');
-      expect(message.body.text).toContain('Аэропорт');
+      expect(message.body.text.split('\n')[0]).toBe('🚗 Выдача авто · tbilisi');
+      expect(message.body.text).toContain(`→ 28.11 10:00\n📍 ${String(target.location_start)} → Аэропорт`);
     });
 
     it('a moved car is stored under its new branch and leaves the old one', async () => {

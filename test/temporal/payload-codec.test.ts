@@ -46,6 +46,8 @@ const LOCAL_ACTIVITY_MARKER_FIELDS = [
   'original_schedule_time',
   'seq',
 ];
+/** A `patched()` marker's details, written by the SDK core: the patch's name, no data. */
+const PATCH_MARKER_FIELDS = ['deprecated', 'id'];
 
 describe('workflow payloads encrypted with TEMPORAL_PAYLOAD_KEYS, on the real dev server', () => {
   const keys = companyTokens();
@@ -129,13 +131,16 @@ describe('workflow payloads encrypted with TEMPORAL_PAYLOAD_KEYS, on the real de
     for (const value of personal) expect(stored).not.toContain(value);
 
     // Input, the fetch activity, the local activity's result and the outcome: all ciphertext.
-    // Only the SDK core's own bookkeeping of each local activity stays plain, and holds no data.
+    // Only the SDK core's own bookkeeping (each local activity, the patch marker) stays plain,
+    // and holds no data.
     const payloads = payloadsOf(history);
     const encrypted = payloads.filter((p) => encodingOf(p) === ENCRYPTED_ENCODING);
     expect(encrypted.length).toBeGreaterThanOrEqual(4);
     for (const payload of payloads.filter((p) => !encrypted.includes(p))) {
       const bookkeeping = defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload);
-      expect(Object.keys(bookkeeping).sort()).toEqual(LOCAL_ACTIVITY_MARKER_FIELDS);
+      expect([LOCAL_ACTIVITY_MARKER_FIELDS, PATCH_MARKER_FIELDS]).toContainEqual(
+        Object.keys(bookkeeping).sort(),
+      );
     }
 
     // The key holder reads the very same bytes; without it the result is unreadable.

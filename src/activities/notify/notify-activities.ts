@@ -1,61 +1,66 @@
-import { texts } from '../../texts/bot.js';
-import type { Queryable } from '../../store/db.js';
-import { sendTelegramMessage, type TelegramSettings } from '../../telegram/send-message.js';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Metrics } from '../../metrics/metrics.js';
+import { deliverOnce, type DeliveryOutcome } from '../../telegram/deliver-once.js';
+import type { TelegramSettings } from '../../telegram/send-message.js';
+import {
+  type ComposeDeps,
+  composeNotices,
+  type MessageKind,
+  type Notice,
+  type NotifyRequest,
+} from './compose-notices.js';
 
-export interface NotifyDeps {
-  db: Queryable;
+export type { NotifyRequest } from './compose-notices.js';
+
+export interface NotifyDeps extends ComposeDeps {
   telegram: TelegramSettings & { notifyChats: Record<string, number | string> };
+  metrics?: Metrics;
 }
 
-export interface NotifyRequest {
-  branch: string;
-  type: string;
-  rentprogId: number;
+/** Per message: which branch's chat, about what, and what became of it. No text, no personal data. */
+export interface NotifyResult {
+  messages: { branch: string; kind: MessageKind; outcome: DeliveryOutcome | 'no chat' | 'no bot' }[];
 }
 
-export type NotifyResult = { sent: true; chatId: number | string } | { sent: false; reason: string };
-
-/** Tells a branch's chat about events that need a person: a car to hand over, take back, or that moved. */
+/** Tells branch chats about events that need a person, each message at most once. */
 export function createNotifyActivities(deps: NotifyDeps) {
   return {
+    /**
+     * The messages an event calls for (see composeNotices), each sent at most once per
+     * event run, kind and chat however often this activity is retried: the delivery key is
+     * the workflow run's, so only a new run of the event (after the dedup window) tells again.
+     */
     async notifyBranch(request: NotifyRequest): Promise<NotifyResult> {
-      const chatId = deps.telegram.notifyChats[request.branch];
-      if (!deps.telegram.botToken || chatId === undefined) return { sent: false, reason: 'not configured' };
-      const text = await messageFor(deps.db, request);
-      if (!text) return { sent: false, reason: `no message for ${request.type}` };
-      await sendTelegramMessage(deps.telegram, chatId, text);
-      return { sent: true, chatId };
+      const run = Context.current().info.workflowExecution;
+      if (!run) throw ApplicationFailure.nonRetryable('notifyBranch keys its messages by workflow run');
+      const { workflowId, runId } = run;
+      const messages: NotifyResult['messages'] = [];
+      for (const notice of await composeNotices(deps, request)) {
+        const outcome = await deliver(deps, notice, `event:${workflowId}:${runId}:${notice.kind}`);
+        messages.push({ branch: notice.branch, kind: notice.kind, outcome });
+      }
+      return { messages };
     },
   };
 }
 
-/** Built from the stored row, which the event workflow has just refreshed. */
-async function messageFor(
-  db: Queryable,
-  { branch, type, rentprogId }: NotifyRequest,
-): Promise<string | undefined> {
-  if (type === 'car.moved') {
-    const [car] = await db.query<{ car_name: string | null; number: string | null }>(
-      'SELECT car_name, number FROM cars WHERE branch = $1 AND rentprog_id = $2',
-      [branch, rentprogId],
-    );
-    return texts.carMoved(branch, rentprogId, { carName: car?.car_name, plate: car?.number });
+async function deliver(
+  deps: NotifyDeps,
+  notice: Notice,
+  key: string,
+): Promise<NotifyResult['messages'][number]['outcome']> {
+  const chatId = deps.telegram.notifyChats[notice.branch];
+  if (!deps.telegram.botToken) return 'no bot';
+  if (chatId === undefined) return 'no chat';
+  try {
+    const outcome = await deliverOnce(deps.db, deps.telegram, { key, chatId, text: notice.text });
+    deps.metrics?.telegramDelivery('notification', outcome === 'already sent' ? 'already_sent' : outcome);
+    return outcome;
+  } catch (err) {
+    deps.metrics?.telegramDelivery('notification', 'failed');
+    throw err;
   }
-  const issue = type === 'booking.issue.planned';
-  if (!issue && type !== 'booking.return.planned') return undefined;
-  const [booking] = await db.query<{ number: number | null; data: Record<string, string | null> }>(
-    'SELECT number, data FROM bookings WHERE branch = $1 AND rentprog_id = $2',
-    [branch, rentprogId],
-  );
-  const facts = {
-    number: booking?.number,
-    carName: booking?.data.car_name,
-    when: issue ? booking?.data.start_date : booking?.data.end_date,
-    where: issue ? booking?.data.location_start : booking?.data.location_end,
-  };
-  return issue
-    ? texts.issuePlanned(branch, rentprogId, facts)
-    : texts.returnPlanned(branch, rentprogId, facts);
 }
 
 export type NotifyActivities = ReturnType<typeof createNotifyActivities>;
