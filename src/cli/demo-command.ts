@@ -2,21 +2,26 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createActivities } from '../activities/index.js';
+import { agendaText } from '../activities/agenda/agenda-text.js';
+import { activitiesFromConfig } from '../activities/from-config.js';
 import { createBot } from '../bot/create-bot.js';
+import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
 import { createLogger } from '../ingress/logger.js';
 import { serveIngress } from '../ingress/serve-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
-import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
+import { localDayOf } from '../rentprog/local-day.js';
+import { formatLocal } from '../simulator/dataset.js';
 import { Simulator } from '../simulator/simulator.js';
 import { openDatabase } from '../store/open-database.js';
 import { serveCodec } from '../temporal/codec-server.js';
 import { createWorkers } from '../temporal/create-worker.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
+import { agendaScheduleId, ensureAgendaSchedules } from '../temporal/ensure-agenda-schedules.js';
 import { ensureBranchSyncs } from '../temporal/ensure-branch-syncs.js';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec.js';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
+import { startDemoOutbox } from './demo-outbox.js';
 import { demoPayloadKeys } from './demo-payload-key.js';
 import { devServerUiUrl, startDevServer } from './dev-server.js';
 import { ensureTemporalCli } from './temporal-cli.js';
@@ -84,18 +89,23 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     dataConverter: dataConverterFor(config.temporal),
   });
   const nativeConnection = await NativeConnection.connect({ address: devServer.address });
-  const rentprog = rentprogClientFromConfig(config.rentprog);
+  // Without a bot token the branch chats are an outbox here, and the summary shows what they would read.
+  const outbox = base.telegram.botToken ? undefined : await startDemoOutbox();
+  const telegram = outbox
+    ? {
+        ...config.telegram,
+        botToken: 'demo-outbox',
+        apiRoot: outbox.apiRoot,
+        notifyChats: Object.fromEntries(DEMO_BRANCHES.map((b, i) => [b, -1001 - i])),
+        alertChat: undefined,
+      }
+    : config.telegram;
   const workers = await createWorkers({
     connection: nativeConnection,
     temporal: config.temporal,
     branches: config.branches,
     maxRequestsPerMinute: 6000, // the simulator is not rate-limited like RentProg
-    activities: createActivities({
-      db,
-      rentprog,
-      timeZones: config.rentprog.timeZones,
-      telegram: config.telegram,
-    }),
+    activities: activitiesFromConfig(config, { db, logger, telegram }),
   });
   const running = Promise.all(workers.map((w) => w.run()));
 
@@ -140,8 +150,18 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
 
     say('Changing a few entities in RentProg, which sends their webhooks…');
     const stamp = Date.now() % 100_000;
+    // A handover moved to this evening and the return three days on: a message with both
+    // changes, and a line in today's agenda (the simulator starts from the same seed each run).
     const tbilisiBooking = sim.branch('tbilisi').list('booking', 3, 1)[0]!;
-    await sim.update('booking', 'tbilisi', tbilisiBooking.id, { state: 'Подтверждена', total: 500 + stamp });
+    const today = localDayOf(new Date(), config.rentprog.timeZones.tbilisi!);
+    const evening = (days: number) =>
+      formatLocal(new Date(Date.parse(`${today}T18:00:00Z`) + days * 86_400_000));
+    await sim.update('booking', 'tbilisi', tbilisiBooking.id, {
+      state: 'Подтверждена',
+      total: 500 + stamp,
+      start_date: evening(0),
+      end_date: evening(3),
+    });
     const batumiCar = sim.branch('batumi').list('car', 0, 1)[0]!;
     await sim.update('car', 'batumi', batumiCar.id, { mileage: 100_000 + stamp }, { format: 'json-string' });
     const kutaisiBooking = sim.branch('kutaisi').list('booking', 5, 1)[0]!;
@@ -154,7 +174,11 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     );
     await waitForProcessed(db, 3);
 
+    await ensureAgendaSchedules(client, config);
+
     await printSummary(db, outcomes, devServer.uiUrl, config.branches);
+    printTelegram(outbox?.messages);
+    await printAgenda(db, config, today);
     say(`  Payloads encrypted; the Web UI decodes them through ${codecServer.url} (this process)`);
     if (!options.once) {
       say(
@@ -176,6 +200,41 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     await db.close();
     await devServer.stop();
     await codecServer.stop();
+    await outbox?.stop();
+  }
+}
+
+/** Tbilisi's day as its chat reads it at AGENDA_TIME (its Schedule sends it) and as /today shows it. */
+async function printAgenda(db: Awaited<ReturnType<typeof openDatabase>>, config: Config, day: string) {
+  const { text } = await agendaText(
+    db,
+    {
+      branchNames: config.branchNames,
+      timeZones: config.rentprog.timeZones,
+      usualZone: config.rentprog.timeZones.tbilisi!,
+    },
+    { branch: 'tbilisi', day, cancelStates: config.rentprog.cancelStates },
+  );
+  const { hour, minute } = config.telegram.agendaTime;
+  const at = `${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+  say(
+    `  Agenda: the Schedule ${agendaScheduleId('tbilisi')} sends this at ${at} Tbilisi time (/today shows the same):`,
+  );
+  for (const line of text.split('\n')) say(`      ${line}`);
+}
+
+/** What the branch chats got: with no bot token, the outbox's messages in full. */
+function printTelegram(messages: { chatId: number | string; text: string }[] | undefined): void {
+  if (!messages) {
+    say('  Telegram: messages went to the chats in TELEGRAM_NOTIFY_CHATS');
+    return;
+  }
+  say(
+    `  Telegram (no TELEGRAM_BOT_TOKEN, so not sent): what the branch chats would read (${messages.length})`,
+  );
+  for (const message of messages) {
+    say(`    → chat ${message.chatId}`);
+    for (const line of message.text.split('\n')) say(`      ${line}`);
   }
 }
 

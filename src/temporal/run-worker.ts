@@ -1,12 +1,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createActivities } from '../activities/index.js';
+import { activitiesFromConfig } from '../activities/from-config.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from 'pino';
-import { incidentsFromConfig } from '../incidents/from-config.js';
 import { createLogger } from '../ingress/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
 import { createWorkers } from './create-worker.js';
@@ -53,27 +51,12 @@ export async function runWorker(
   let connection: NativeConnection | undefined;
   try {
     connection = await NativeConnection.connect({ address: config.temporal.address });
-    const incidents = incidentsFromConfig(config, { db, logger, metrics });
     const workers = await createWorkers({
       connection,
       temporal: config.temporal,
       branches: config.branches,
       maxRequestsPerMinute: config.rentprog.maxRequestsPerMinute,
-      activities: createActivities({
-        db,
-        rentprog: rentprogClientFromConfig(config.rentprog, metrics, incidents),
-        incidents,
-        syncWatch: { branches: config.branches, intervalMs: config.rentprog.syncIntervalMs },
-        timeZones: config.rentprog.timeZones,
-        branchNames: config.branchNames,
-        cancelStates: config.rentprog.cancelStates,
-        notifyEvents: config.telegram.notifyEvents,
-        pageCap: config.rentprog.maxPages,
-        telegram: config.telegram,
-        umnico: config.umnico,
-        stripe: config.stripe,
-        metrics,
-      }),
+      activities: activitiesFromConfig(config, { db, logger, metrics }),
     });
     const running = Promise.all(workers.map((worker) => worker.run()));
     log(`worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);

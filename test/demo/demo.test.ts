@@ -42,6 +42,15 @@ describe('npm run demo -- --once', () => {
         expect(stdout).toContain(`workflows?query=RentProgBranch%3D%22${branch}%22`);
       }
       expect(stdout).toContain('Webhooks: 4 received, 3 processed as events, 1 duplicate suppressed');
+      // No bot token: the summary shows what the branch chats would read, the moved
+      // handover and return in one message and the agenda that now lists it.
+      expect(stdout).toContain('Telegram (no TELEGRAM_BOT_TOKEN, so not sent)');
+      expect(stdout).toMatch(
+        /→ chat -1001\n\s+🚗🔙 Выдача и возврат авто · tbilisi\n[\s\S]*?🕒 .+ → .+ 18:00/,
+      );
+      expect(stdout).toMatch(
+        /Agenda: the Schedule agenda-tbilisi sends this at 09:00[^\n]*\n\s+📅 tbilisi · [\s\S]*?18:00 🚗 Выдача №/,
+      );
     }
   }, 600_000);
 });
