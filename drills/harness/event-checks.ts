@@ -3,8 +3,6 @@ import type { Queryable } from '../../src/store/db.js';
 import type { DrillReport } from './drill.js';
 import { listRuns } from './workflows.js';
 
-const NOTIFYING = ['booking.issue.planned', 'booking.return.planned', 'car.moved'];
-
 /**
  * Every webhook the ingress accepted (200 or 202) became exactly one `rentprogEvent`
  * run, that run completed, and its outcome is one `processed` row in webhook_events.
@@ -35,14 +33,23 @@ export async function checkEventsProcessedOnce(
     'outcome rows written more than once (activity retried after its write)',
     rows.filter((r) => r.attempts > 1).length,
   );
+  const deliveries = await db.query<{ state: string; n: number }>(
+    "SELECT state, count(*)::int AS n FROM telegram_deliveries WHERE key LIKE 'event:%' GROUP BY state",
+  );
+  const deliveriesIn = (state: string) => deliveries.find((d) => d.state === state)?.n ?? 0;
   report.figure(
-    'notifying events / Telegram messages sent',
-    `${rows.filter((r) => NOTIFYING.includes(r.type)).length} / ${notificationsSent}`,
+    'Telegram messages at the Bot API / deliveries recorded sent / uncertain (not resent)',
+    `${notificationsSent} / ${deliveriesIn('sent')} / ${deliveriesIn('uncertain')}`,
   );
   report.check(
     'every accepted webhook became exactly one workflow run',
     notOnce.length === 0,
     sample(notOnce),
+  );
+  report.check(
+    'no Telegram message sent twice: at most one message per recorded delivery',
+    notificationsSent <= deliveriesIn('sent') + deliveriesIn('uncertain'),
+    `${notificationsSent} messages for ${deliveriesIn('sent') + deliveriesIn('uncertain')} deliveries`,
   );
   report.check('every one of those runs completed', notCompleted.length === 0, sample(notCompleted));
   report.check('no event workflow without an accepted webhook', unexpected.length === 0, sample(unexpected));
