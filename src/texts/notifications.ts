@@ -93,7 +93,7 @@ const placeName = (place: CarPlace): string =>
     ? 'неизвестного филиала'
     : 'branch' in place
       ? place.branch
-      : `компания ${place.companyId} (не наш филиал)`;
+      : `компании ${place.companyId} (не наш филиал)`;
 
 function carHead(c: CarMoveNotice): string[] {
   const car = [c.car.name, c.car.plate].filter(Boolean).join(' · ');

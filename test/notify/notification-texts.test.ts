@@ -153,7 +153,7 @@ describe('notification texts', () => {
       '📤 Авто уехало в Кутаиси',
     );
     expect(notificationTexts.carArrived({ ...car, branch: 'Кутаиси' }, { companyId: 123 })).toContain(
-      '📥 Авто прибыло из компания 123 (не наш филиал)',
+      '📥 Авто прибыло из компании 123 (не наш филиал)',
     );
   });
 });

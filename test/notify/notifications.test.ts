@@ -290,7 +290,7 @@ describe('branch chats hear of bookings and cars, end to end (simulator → ingr
     const car = asCar(sim.branch('kutaisi').list('car', 2, 1)[0]!);
     await post('kutaisi', webhookBody('car_update', { company_id: [99_999, car.company_id], id: car.id }));
     expect(await messageTo(CHATS.kutaisi!, car.id)).toContain(
-      '📥 Авто прибыло из компания 99999 (не наш филиал)',
+      '📥 Авто прибыло из компании 99999 (не наш филиал)',
     );
     await outcomeOf('kutaisi', car.id, 'car.moved');
     expect(about(car.id)).toHaveLength(1);
