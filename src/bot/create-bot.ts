@@ -11,18 +11,10 @@ import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
 import { botTexts } from '../texts/bot.js';
 
-export const BOT_COMMANDS = [
-  { command: 'status', description: 'Состояние системы' },
-  { command: 'sync_rentprog', description: 'Синхронизировать с RentProg' },
-  { command: 'sync_status', description: 'Синхронизация по филиалам' },
-  { command: 'webhooks', description: 'Адреса вебхуков' },
-  { command: 'today', description: 'Выдачи и возвраты сегодня' },
-  { command: 'tomorrow', description: 'Выдачи и возвраты завтра' },
-  { command: 'booking', description: 'Бронь по номеру или ID' },
-  { command: 'car', description: 'Авто по госномеру' },
-  { command: 'alerts', description: 'Открытые инциденты' },
-  { command: 'help', description: 'Справка' },
-];
+export const BOT_COMMANDS = Object.entries(botTexts.commandMenu).map(([command, description]) => ({
+  command,
+  description,
+}));
 
 /** The operators' bot: admin-only, one handler per command, failures logged and answered. */
 export function createBot(deps: BotDeps): Bot {

@@ -72,6 +72,20 @@ function notStored(count: number): string {
 }
 
 export const botTexts = {
+  /** The command menu Telegram shows next to the input field (setMyCommands), in this order. */
+  commandMenu: {
+    status: 'Состояние системы',
+    sync_rentprog: 'Синхронизировать с RentProg',
+    sync_status: 'Синхронизация по филиалам',
+    webhooks: 'Адреса вебхуков',
+    today: 'Выдачи и возвраты сегодня',
+    tomorrow: 'Выдачи и возвраты завтра',
+    booking: 'Бронь по номеру или ID',
+    car: 'Авто по госномеру',
+    alerts: 'Открытые инциденты',
+    help: 'Справка',
+  },
+
   status: (lines: StatusLineText[], checkedAt: Date, timeZone: string) =>
     [
       '📊 Статус системы:',
