@@ -11,9 +11,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { Simulator } from '../src/simulator/simulator.js';
 import { webhookBody } from '../src/simulator/webhook-sender.js';
-import { branchSyncWorkflowId, syncStatusQuery } from '../src/workflows/branch-sync-types.js';
-import { startBenchDevServer } from './dev-server.js';
-import { createBenchDatabase, freePort, quantile, spawnService, waitFor } from './service-process.js';
+import { createPostgresDatabase } from '../harness/database.js';
+import { freePort } from '../harness/ports.js';
+import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
+import { BENCH_ADMIN_URL, firstSyncRun, quantile, spawnService } from './service-process.js';
 
 const roundLatencies = (process.argv[2] ?? '0,50').split(',').map(Number);
 const count = Number(process.argv[3] ?? 2000);
@@ -30,8 +31,8 @@ async function main() {
     ],
     seed: 5,
   }).start();
-  const database = await createBenchDatabase();
-  const server = await startBenchDevServer();
+  const database = await createPostgresDatabase(BENCH_ADMIN_URL, 'rentprog_bench');
+  const server = await startTemporalDevServer();
   const port = await freePort();
   const service = spawnService('all', {
     RENTPROG_BRANCH_KEYS: JSON.stringify({ [BRANCH]: key }),
@@ -50,14 +51,7 @@ async function main() {
   const db = new pg.Client({ connectionString: database.url });
   try {
     // The first sync fills the table; the webhooks then bring changes it has not seen.
-    await waitFor(
-      'first sync',
-      async () =>
-        (await temporal.workflow.getHandle(branchSyncWorkflowId(BRANCH)).query(syncStatusQuery)).lastRun ??
-        undefined,
-      5 * 60_000,
-      service.child,
-    );
+    await firstSyncRun(temporal, BRANCH, service, 5 * 60_000);
     await db.connect();
     for (const [round, latencyMs] of roundLatencies.entries()) {
       sim.setFault('*', { latencyMs });
@@ -67,7 +61,7 @@ async function main() {
     await db.end().catch(() => undefined);
     await service.stop();
     await connection.close();
-    await server.teardown();
+    await server.stop();
     await sim.stop();
     await database.drop();
   }

@@ -8,9 +8,7 @@
  * Prints JSON lines; `bench/run.ts` turns them into bench/results.md.
  *   npx tsx bench/ingress.ts [seconds=20]
  */
-import { startBenchDevServer } from './dev-server.js';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { spawn } from 'node:child_process';
+import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,9 +18,11 @@ import path from 'node:path';
 import { createIngressApp } from '../src/ingress/app.js';
 import { FileQuarantineBodies } from '../src/ingress/quarantine-bodies.js';
 import type { EventSink } from '../src/ingress/start-workflows.js';
-import type { RentProgEvent } from '../src/rentprog/webhook-event.js';
+import type { RentProgEvent } from '../src/rentprog/webhooks/webhook-event.js';
 import { webhookBody } from '../src/simulator/webhook-sender.js';
 import { BRANCH_SEARCH_ATTRIBUTE, EVENT_SEARCH_ATTRIBUTE } from '../src/workflows/search-attributes.js';
+import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
+import { runScript } from './service-process.js';
 
 const seconds = Number(process.argv[2] ?? 20);
 const RATES = [100, 300, 500, 1000, 0];
@@ -32,7 +32,9 @@ const secret = randomBytes(12).toString('hex');
 let offset = 0;
 
 async function main() {
-  const env = await startBenchDevServer();
+  const server = await startTemporalDevServer();
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
   const logger = pino({ level: 'silent' });
   const memory: RentProgEvent[] = [];
   const inMemory: EventSink = {
@@ -46,7 +48,7 @@ async function main() {
     const app = createIngressApp({
       webhookSecrets: { tbilisi: [secret] },
       signatureHeader: 'X-Rentprog-Signature',
-      starter: { client: env.client, taskQueue: 'bench-no-worker', deadlineMs: 5000 },
+      starter: { client, taskQueue: 'bench-no-worker', deadlineMs: 5000 },
       sink,
       logger,
       dedupWindowMs: 60_000,
@@ -73,35 +75,22 @@ async function main() {
     }
     await new Promise((resolve) => server.close(resolve));
   }
-  console.log(JSON.stringify({ bench: 'ack', variant: 'bare-client', ...(await bareClient(env)) }));
+  console.log(JSON.stringify({ bench: 'ack', variant: 'bare-client', ...(await bareClient(client)) }));
   const durable = await serve();
   console.log(JSON.stringify({ bench: 'duplicates', ...(await duplicateStorm(durable.url)) }));
   await new Promise((resolve) => durable.server.close(resolve));
-  await env.teardown();
+  await connection.close();
+  await server.stop();
 }
 
-function load(url: string, rate: number): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'bench/load.ts', url, String(rate), String(seconds), String(offset)],
-      {
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    offset += 1_000_000;
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(JSON.parse(out) as Record<string, number>)
-        : reject(new Error(`load exited ${code}`)),
-    );
-  });
+async function load(url: string, rate: number): Promise<Record<string, number>> {
+  const args = [url, String(rate), String(seconds), String(offset)];
+  offset += 1_000_000;
+  return JSON.parse(await runScript('bench/load.ts', args, {})) as Record<string, number>;
 }
 
 /** The engine's own ceiling: 64 concurrent starters, no HTTP, for the same time. */
-async function bareClient(env: TestWorkflowEnvironment) {
+async function bareClient(client: Client) {
   const latencies: number[] = [];
   const deadline = Date.now() + seconds * 1000;
   let n = 0;
@@ -110,7 +99,7 @@ async function bareClient(env: TestWorkflowEnvironment) {
       while (Date.now() < deadline) {
         const id = `bare:${offset}:${n++}`;
         const started = performance.now();
-        await env.client.workflow.start('rentprogEvent', {
+        await client.workflow.start('rentprogEvent', {
           workflowId: id,
           taskQueue: 'bench-no-worker',
           args: [{}],

@@ -7,13 +7,13 @@
  */
 import { ENTITY_OF, toRows } from '../src/activities/sync/sync-activities.js';
 import { loadConfig } from '../src/config/load-config.js';
-import { RentProgClient } from '../src/rentprog/client.js';
-import { type ListItem, pages } from '../src/rentprog/pages.js';
+import { RentProgClient } from '../src/rentprog/api/client.js';
+import { type ListItem, pages } from '../src/rentprog/api/pages.js';
 import { migrate } from '../src/store/migrations.js';
 import { openDatabase } from '../src/store/open-database.js';
 import { upsertEntities } from '../src/store/entity-repository.js';
 import { SYNC_KINDS, type SyncKind } from '../src/workflows/branch-sync-types.js';
-import { peakRssMb } from './service-process.js';
+import { memoryOf } from '../harness/processes.js';
 
 async function main() {
   const branches = process.argv.slice(2);
@@ -60,7 +60,7 @@ async function main() {
       seconds,
       rows: rows.reduce((a, b) => a + b, 0),
       apiSeconds,
-      peakRssMb: await peakRssMb(process.pid),
+      peakRssMb: (await memoryOf(process.pid)).peakMb,
     }),
   );
 }

@@ -2,33 +2,21 @@
  * `npm run bench`: runs the benchmarks one after another on this machine and writes
  * bench/results.md with the machine, the date, and every figure next to its baseline.
  */
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { format, resolveConfig } from 'prettier';
+import { runScript } from './service-process.js';
 
 const RESULTS = 'bench/results.md';
 
 type Row = Record<string, string | number>;
 
-function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Row[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
-      resolve(
-        out
-          .split('\n')
-          .filter((line) => line.startsWith('{'))
-          .map((line) => JSON.parse(line) as Row),
-      );
-    });
-  });
+async function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Row[]> {
+  const out = await runScript(script, args, { ...process.env, ...env });
+  return out
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Row);
 }
 
 const table = (rows: Row[], columns: string[]) =>

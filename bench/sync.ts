@@ -13,20 +13,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomBytes } from 'node:crypto';
 import { Simulator } from '../src/simulator/simulator.js';
-import {
-  branchSyncWorkflowId,
-  type RunSummary,
-  syncStatusQuery,
-} from '../src/workflows/branch-sync-types.js';
-import { startBenchDevServer } from './dev-server.js';
-import {
-  createBenchDatabase,
-  freePort,
-  scrapeSum,
-  spawnChild,
-  spawnService,
-  waitFor,
-} from './service-process.js';
+import { createPostgresDatabase } from '../harness/database.js';
+import { freePort } from '../harness/ports.js';
+import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
+import type { RunSummary } from '../src/workflows/branch-sync-types.js';
+import { BENCH_ADMIN_URL, firstSyncRun, runScript, scrapeSum, spawnService } from './service-process.js';
 
 const [mode = 'flow', branchCount = '1', bookingsText = '10000', latencyText = '0', clientsText, carsText] =
   process.argv.slice(2);
@@ -49,7 +40,7 @@ async function main() {
     seed: 11,
   }).start();
   sim.setFault('*', { latencyMs });
-  const database = await createBenchDatabase();
+  const database = await createPostgresDatabase(BENCH_ADMIN_URL, 'rentprog_bench');
   const env = {
     RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
     RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
@@ -87,7 +78,7 @@ async function main() {
 }
 
 async function flow(env: Record<string, string>) {
-  const server = await startBenchDevServer();
+  const server = await startTemporalDevServer();
   const port = await freePort();
   const service = spawnService('all', {
     ...env,
@@ -103,16 +94,7 @@ async function flow(env: Record<string, string>) {
   const client = new Client({ connection });
   try {
     const runs = await Promise.all(
-      branches.map((branch) =>
-        waitFor(
-          `sync of ${branch}`,
-          async () =>
-            (await client.workflow.getHandle(branchSyncWorkflowId(branch)).query(syncStatusQuery)).lastRun ??
-            undefined,
-          60 * 60_000,
-          service.child,
-        ),
-      ),
+      branches.map((branch) => firstSyncRun(client, branch, service, 60 * 60_000)),
     );
     const failed = runs.find((run) => run.status !== 'succeeded');
     if (failed) throw new Error(`a sync failed: ${failed.errors.join('; ')}`);
@@ -128,21 +110,17 @@ async function flow(env: Record<string, string>) {
         Math.min(...runs.map((run) => Date.parse(run.startedAt))) / 1000,
       rows: runs.reduce((sum, run) => sum + rowsOf(run), 0),
       apiShare: apiSeconds / branchSeconds,
-      peakRssMb: await service.peakRssMb(),
+      peakRssMb: (await service.memory()).peakMb,
     };
   } finally {
     await service.stop();
     await connection.close();
-    await server.teardown();
+    await server.stop();
   }
 }
 
 async function naive(env: Record<string, string>) {
-  const child = spawnChild(['--import', 'tsx', 'bench/naive-sync.ts', ...branches], env, 'pipe');
-  let out = '';
-  child.child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.child.once('exit', resolve));
-  if (code !== 0) throw new Error(`naive sync exited with ${code}`);
+  const out = await runScript('bench/naive-sync.ts', branches, env, { profile: true });
   const result = JSON.parse(out) as { seconds: number; rows: number; apiSeconds: number; peakRssMb: number };
   return {
     seconds: result.seconds,

@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { branchSyncWorkflowId, type SyncStatus, syncNowSignal } from '../src/workflows/branch-sync-types.js';
-import type { Drill } from './harness/drill.js';
-import { checkEventsProcessedOnce } from './harness/event-checks.js';
-import { compareWithSimulator } from './harness/database-vs-simulator.js';
-import { startServiceStack } from './harness/service-stack.js';
-import { seconds, sleep } from './harness/wait.js';
-import { WebhookStream } from './harness/webhook-stream.js';
-import { activityAttempts, firstRunDone, listRuns, waitForSync } from './harness/workflows.js';
+import type { Drill } from './support/drill.js';
+import { checkEventsProcessedOnce } from './support/event-checks.js';
+import { compareWithSimulator } from '../harness/database-vs-simulator.js';
+import { startServiceStack } from './support/service-stack.js';
+import { seconds, sleep } from '../harness/wait.js';
+import { WebhookStream } from './support/webhook-stream.js';
+import { firstRunDone, waitForSync } from '../harness/sync-status.js';
+import { activityAttempts, listRuns } from './support/workflows.js';
 
 const STORM = { errorRate: 0.3, errorStatus: 503, throttled: { share: 0.1, retryAfterSeconds: 1 } };
 const TOKEN_LIFETIME_MS = 10_000;

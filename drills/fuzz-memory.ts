@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { Random, seededRandom } from '../src/simulator/random.js';
-import { hostileRequest } from '../test/helpers/hostile-request.js';
-import type { Drill } from './harness/drill.js';
-import { freePort } from './harness/free-port.js';
-import { BRANCHES } from './harness/secrets.js';
-import { serviceEnv } from './harness/service-env.js';
-import { ServiceProcess } from './harness/service-process.js';
-import { startTemporalDevServer } from './harness/temporal-dev-server.js';
-import { sleep } from './harness/wait.js';
+import { hostileRequest } from '../harness/hostile-request.js';
+import type { Drill } from './support/drill.js';
+import { freePort } from '../harness/ports.js';
+import { BRANCHES } from './support/secrets.js';
+import { serviceEnv } from './support/service-env.js';
+import { startCli } from '../harness/processes.js';
+import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
+import { sleep } from '../harness/wait.js';
 
 const REQUESTS = 10_000;
 const WARM_UP = 2000;
@@ -21,7 +21,7 @@ export const fuzzMemoryDrill: Drill = {
   summary:
     'The real ingress process (`rentprog-flow ingress`, file spool, a dev server behind it, no worker) gets ' +
     `${REQUESTS.toLocaleString('en')} hostile requests, ${CONCURRENCY} at a time, from the fuzz test’s ` +
-    'generator (test/helpers/hostile-request.ts): random bytes, 20,000-deep nesting, strings up to 1.1 MB, ' +
+    'generator (harness/hostile-request.ts): random bytes, 20,000-deep nesting, strings up to 1.1 MB, ' +
     'wrong content types, wrong or missing secrets, bad signatures, odd branch names. Must hold: the process ' +
     'never crashes or answers 5xx, gives only documented answers (200, 202, 400, 401, 404, 413), still ' +
     `answers /healthz, and its resident memory is back within ${MARGIN_MB} MiB of the baseline (taken after ` +
@@ -31,10 +31,8 @@ export const fuzzMemoryDrill: Drill = {
     const dir = path.join(context.workDir, 'fuzz-memory');
     const temporal = await startTemporalDevServer({
       cli: context.temporalCli,
-      port: await freePort(),
       dbFile: path.join(dir, 'temporal.sqlite'),
-      evidence: context.evidence,
-      name: 'fuzz-memory-temporal',
+      log: context.evidence.logFile('fuzz-memory-temporal'),
     });
     teardown.add('Temporal dev server', async () => {
       await context.evidence.saveHistories(temporal.address, 'fuzz-memory');
@@ -50,9 +48,13 @@ export const fuzzMemoryDrill: Drill = {
       dataDir: path.join(dir, 'data'),
       port,
     });
-    const ingress = ServiceProcess.start('fuzz-memory-ingress', ['ingress'], env, context.evidence);
+    const ingress = startCli(['ingress'], {
+      env,
+      name: 'fuzz-memory-ingress',
+      log: context.evidence.logFile('fuzz-memory-ingress'),
+    });
     teardown.add('ingress', () => ingress.stop());
-    await ingress.waitFor(/ingress listening/, 60_000);
+    await ingress.waitForOutput(/ingress listening/, 60_000);
     const url = `http://127.0.0.1:${port}`;
     const secret = context.secrets.webhookSecrets.tbilisi!;
 

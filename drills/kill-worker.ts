@@ -1,11 +1,12 @@
 import type { SyncStatus } from '../src/workflows/branch-sync-types.js';
-import type { Drill } from './harness/drill.js';
-import { checkEventsProcessedOnce } from './harness/event-checks.js';
-import { compareWithSimulator } from './harness/database-vs-simulator.js';
-import { startServiceStack } from './harness/service-stack.js';
-import { seconds, sleep, waitUntil } from './harness/wait.js';
-import { WebhookStream } from './harness/webhook-stream.js';
-import { activityAttempts, firstRunDone, listRuns, syncStatus, waitForSync } from './harness/workflows.js';
+import type { Drill } from './support/drill.js';
+import { checkEventsProcessedOnce } from './support/event-checks.js';
+import { compareWithSimulator } from '../harness/database-vs-simulator.js';
+import { startServiceStack } from './support/service-stack.js';
+import { seconds, sleep, waitFor } from '../harness/wait.js';
+import { WebhookStream } from './support/webhook-stream.js';
+import { firstRunDone, syncStatus, waitForSync } from '../harness/sync-status.js';
+import { activityAttempts, listRuns } from './support/workflows.js';
 
 export const killWorkerDrill: Drill = {
   title: 'kill -9 the worker mid-event and mid-sync',
@@ -50,15 +51,17 @@ export const killWorkerDrill: Drill = {
       )[0]!.n;
     let atKill: SyncStatus | undefined;
     let inFlight = 0;
-    await waitUntil(
+    await waitFor(
       async () => {
         atKill = await syncStatus(client, 'tbilisi');
         inFlight = await unfinishedEvents();
         return atKill?.current?.kind === 'bookings' && atKill.current.page >= 40 && inFlight >= 3;
       },
-      'tbilisi’s first run at bookings page 40 with three events unfinished',
-      120_000,
-      100,
+      {
+        what: 'tbilisi’s first run at bookings page 40 with three events unfinished',
+        timeoutMs: 120_000,
+        intervalMs: 100,
+      },
     );
     await first.stop('SIGKILL');
     const killedAt = Date.now();

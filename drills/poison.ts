@@ -1,12 +1,12 @@
 import type { Simulator } from '../src/simulator/simulator.js';
 import type { SimEntity } from '../src/simulator/dataset.js';
-import type { Drill } from './harness/drill.js';
-import { checkEventsProcessedOnce } from './harness/event-checks.js';
-import { compareWithSimulator } from './harness/database-vs-simulator.js';
-import { startServiceStack } from './harness/service-stack.js';
-import { sleep, waitUntil } from './harness/wait.js';
-import { WebhookStream } from './harness/webhook-stream.js';
-import { firstRunDone, waitForSync } from './harness/workflows.js';
+import type { Drill } from './support/drill.js';
+import { checkEventsProcessedOnce } from './support/event-checks.js';
+import { compareWithSimulator } from '../harness/database-vs-simulator.js';
+import { startServiceStack } from './support/service-stack.js';
+import { sleep, waitFor } from '../harness/wait.js';
+import { WebhookStream } from './support/webhook-stream.js';
+import { firstRunDone, waitForSync } from '../harness/sync-status.js';
 
 const OUTAGE_MS = 8000;
 const POISONED_PER_KIND = 2;
@@ -175,7 +175,7 @@ export const poisonDrill: Drill = {
     await stream.stop();
     const spoolDepth = async () =>
       (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM webhook_inbox'))[0]!.n;
-    await waitUntil(async () => (await spoolDepth()) === 0, 'the spool drained', 180_000);
+    await waitFor(async () => (await spoolDepth()) === 0, { what: 'the spool drained', timeoutMs: 180_000 });
     await stack.waitForEvents(240_000);
 
     const summary = stream.summary();

@@ -1,10 +1,10 @@
-import type { Drill } from './harness/drill.js';
-import { checkEventsProcessedOnce } from './harness/event-checks.js';
-import { startServiceStack } from './harness/service-stack.js';
-import { seconds, sleep, waitUntil } from './harness/wait.js';
-import { bareStartsPerSecond } from './harness/start-ceiling.js';
-import { WebhookStream } from './harness/webhook-stream.js';
-import { firstRunDone, waitForSync } from './harness/workflows.js';
+import type { Drill } from './support/drill.js';
+import { checkEventsProcessedOnce } from './support/event-checks.js';
+import { startServiceStack } from './support/service-stack.js';
+import { seconds, sleep, waitFor } from '../harness/wait.js';
+import { bareStartsPerSecond } from './support/start-ceiling.js';
+import { WebhookStream } from './support/webhook-stream.js';
+import { firstRunDone, waitForSync } from '../harness/sync-status.js';
 
 const OUTAGE_MS = 10_000;
 /** Webhooks a second during the outage on top of the steady stream, so the drain has work to show. */
@@ -81,7 +81,7 @@ export const restartDevServerDrill: Drill = {
     const drain = await watchDrain(spoolDepth, 120_000);
     await sleep(5_000);
     await stream.stop();
-    await waitUntil(async () => (await spoolDepth()) === 0, 'the spool drained', 120_000);
+    await waitFor(async () => (await spoolDepth()) === 0, { what: 'the spool drained', timeoutMs: 120_000 });
     await stack.waitForEvents(180_000);
     // Measured once the worker is idle, so an upper bound for the drain, which shared the server.
     const ceiling = await bareStartsPerSecond(client);

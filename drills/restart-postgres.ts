@@ -1,8 +1,9 @@
-import type { Drill } from './harness/drill.js';
-import { compareWithSimulator } from './harness/database-vs-simulator.js';
-import { startServiceStack } from './harness/service-stack.js';
-import { seconds } from './harness/wait.js';
-import { activityAttempts, firstRunDone, listRuns, waitForSync } from './harness/workflows.js';
+import type { Drill } from './support/drill.js';
+import { compareWithSimulator } from '../harness/database-vs-simulator.js';
+import { startServiceStack } from './support/service-stack.js';
+import { seconds } from '../harness/wait.js';
+import { firstRunDone, waitForSync } from '../harness/sync-status.js';
+import { activityAttempts, listRuns } from './support/workflows.js';
 
 const DOWN_MS = 5000;
 

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Drill } from './harness/drill.js';
-import { personalDataNeedles, sampleClients } from './harness/personal-data.js';
-import { type Needle, searchFile } from './harness/secret-search.js';
-import { namedSecrets } from './harness/secrets.js';
+import type { Drill } from './support/drill.js';
+import { personalDataNeedles, sampleClients } from './support/personal-data.js';
+import { type Needle, searchFile } from './support/secret-search.js';
+import { namedSecrets } from './support/secrets.js';
 
 /** The simulator's request tokens: `sim.` and 24 random bytes in base64url. */
 const REQUEST_TOKEN: Needle = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRentProgLocalTime } from '../src/rentprog/local-time.js';
+import { parseRentProgLocalTime } from '../src/time/local-time.js';
 
 describe("RentProg's local booking dates", () => {
   it.each([

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { incidentsFromConfig } from '../incidents/from-config.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
+import { rentprogClientFromConfig } from '../rentprog/api/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { createActivities } from './index.js';
 

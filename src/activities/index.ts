@@ -1,4 +1,4 @@
-import type { RentProgClient } from '../rentprog/client.js';
+import type { RentProgClient } from '../rentprog/api/client.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Db } from '../store/db.js';
 import type { Incidents } from '../incidents/incidents.js';

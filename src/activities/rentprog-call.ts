@@ -1,5 +1,5 @@
 import { activityInfo, cancellationSignal } from '@temporalio/activity';
-import { toActivityFailure } from '../rentprog/temporal-failure.js';
+import { toActivityFailure } from '../temporal/activity-failure.js';
 
 /**
  * Runs a RentProg call inside an activity: Temporal's cancellation aborts the request,

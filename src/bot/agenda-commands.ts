@@ -1,6 +1,6 @@
 import type { Context } from 'grammy';
 import { agendaText } from '../activities/agenda/agenda-text.js';
-import { addDays, localDayOf } from '../rentprog/local-day.js';
+import { addDays, localDayOf } from '../time/local-day.js';
 import { agendaTexts, type BranchDisplay, zoneOf } from '../texts/agenda.js';
 import { botTexts } from '../texts/bot.js';
 import { branchNamed, commandArgument } from './branch-argument.js';

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { agendaText } from '../activities/agenda/agenda-text.js';
@@ -7,18 +7,19 @@ import { activitiesFromConfig } from '../activities/from-config.js';
 import { createBot } from '../bot/create-bot.js';
 import type { Config } from '../config/config.js';
 import { loadConfig } from '../config/load-config.js';
-import { createLogger } from '../ingress/logger.js';
+import { createLogger } from '../logging/logger.js';
 import { serveIngress } from '../ingress/serve-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
-import { localDayOf } from '../rentprog/local-day.js';
+import { localDayOf } from '../time/local-day.js';
 import { formatLocal } from '../simulator/dataset.js';
 import { Simulator } from '../simulator/simulator.js';
 import { openDatabase } from '../store/open-database.js';
 import { serveCodec } from '../temporal/codec-server.js';
-import { createWorkers } from '../temporal/create-worker.js';
+import { createWorkers, stopWorkers } from '../temporal/create-worker.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { agendaScheduleId, ensureAgendaSchedules } from '../temporal/ensure-agenda-schedules.js';
 import { ensureBranchSyncs } from '../temporal/ensure-branch-syncs.js';
+import { installRuntime } from '../temporal/install-runtime.js';
 import { AesGcmPayloadCodec } from '../temporal/payload-codec.js';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
 import { startDemoOutbox } from './demo-outbox.js';
@@ -37,7 +38,7 @@ const say = (line = '') => console.log(line);
  */
 export async function runDemo(options: { once: boolean }): Promise<void> {
   // The summary is the demo's output: only warnings from the SDK and our logs.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  installRuntime({ level: 'WARN' });
   const logger = createLogger();
   logger.level = 'warn';
   // Demo-only credentials, made up per run and shared in-process with the simulator.
@@ -122,6 +123,9 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     sim.setWebhookUrl(branch, `${ingressUrl}/webhooks/rentprog/${branch}?t=${secrets[branch]}`);
   }
   say(`  simulator ${sim.baseUrl}, ingress ${ingressUrl}, worker on "${config.temporal.taskQueue}"`);
+  const localUrls = webhookUrls({ ...config, http: { ...config.http, publicBaseUrl: ingressUrl } });
+  say('  Webhook URLs, as RentProg is told them (secrets masked):');
+  for (const { branch, url } of localUrls) say(`    ${branch.padEnd(16)} ${url}`);
 
   const bot = config.telegram.botToken
     ? createBot({
@@ -136,7 +140,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
         timeZones: config.rentprog.timeZones,
         cancelStates: config.rentprog.cancelStates,
         db,
-        webhookUrls: webhookUrls({ ...config, http: { ...config.http, publicBaseUrl: ingressUrl } }),
+        webhookUrls: localUrls,
         logger,
       })
     : undefined;
@@ -192,7 +196,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
   } finally {
     await bot?.stop();
     await ingress.stop();
-    for (const worker of workers) worker.shutdown();
+    stopWorkers(workers);
     await running;
     await nativeConnection.close();
     await clientConnection.close();
@@ -202,6 +206,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
     await codecServer.stop();
     await outbox?.stop();
   }
+  say('\nDemo stopped; ./data keeps its history for the next run. Goodbye.');
 }
 
 /** Tbilisi's day as its chat reads it at AGENDA_TIME (its Schedule sends it) and as /today shows it. */

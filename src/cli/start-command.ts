@@ -11,14 +11,12 @@ import { type MetricsServer, serveMetrics } from '../metrics/serve-metrics.js';
 import { deadLetterCounter } from '../ingress/dead-letter-count.js';
 import { runIngress } from '../ingress/run-ingress.js';
 import { webhookUrls } from '../ingress/webhook-urls.js';
-import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
+import { rentprogClientFromConfig } from '../rentprog/api/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { runWorker } from '../temporal/run-worker.js';
-
-export const ROLES = ['all', 'ingress', 'worker', 'bot'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from './roles.js';
 
 /** Runs the chosen roles in this process until SIGINT/SIGTERM. */
 export async function runStart(config: Config, role: Role, logger: Logger): Promise<void> {
@@ -64,6 +62,7 @@ export async function runStart(config: Config, role: Role, logger: Logger): Prom
     await metricsServer?.stop();
     await db?.close();
   }
+  logger.info('rentprog-flow stopped, goodbye');
 }
 
 function buildBot(config: Config, db: Db, logger: Logger) {

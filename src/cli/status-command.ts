@@ -3,7 +3,7 @@ import { createProbeActivities } from '../activities/probes/probe-activities.js'
 import { botTexts } from '../texts/bot.js';
 import type { Config } from '../config/config.js';
 import { deadLetterCounter } from '../ingress/dead-letter-count.js';
-import { rentprogClientFromConfig } from '../rentprog/client-from-config.js';
+import { rentprogClientFromConfig } from '../rentprog/api/client-from-config.js';
 import { openDatabase } from '../store/open-database.js';
 import { dataConverterFor } from '../temporal/data-converter.js';
 import { checkSystem } from '../temporal/system-status.js';

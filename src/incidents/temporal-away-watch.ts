@@ -1,4 +1,3 @@
-import type { BreakerState } from '../ingress/temporal-breaker.js';
 import type { Incidents } from './incidents.js';
 import { incidentKeys } from './keys.js';
 
@@ -29,8 +28,8 @@ export class TemporalAwayWatch {
     this.graceMs = deps.graceMs ?? TEMPORAL_AWAY_GRACE_MS;
   }
 
-  /** Given to the breaker's `onChange`. */
-  breakerChanged(state: BreakerState): Promise<void> {
+  /** Given to the ingress breaker's `onChange`: any state but `closed` means Temporal is away. */
+  breakerChanged(state: string): Promise<void> {
     if (state !== 'closed') {
       this.awaySince ??= this.now().getTime();
       return Promise.resolve();

@@ -1,4 +1,4 @@
-import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import type { RentProgEvent } from '../rentprog/webhooks/webhook-event.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 
 /** A webhook Temporal could not take in time, kept until the relay has started its workflow. */

@@ -1,6 +1,6 @@
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { classifyStartError } from './start-errors.js';
-import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import type { RentProgEvent } from '../rentprog/webhooks/webhook-event.js';
 import type { SpoolEntry } from './spool.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 import type { quarantine } from '../workflows/quarantine.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { eventIdOf } from '../rentprog/event-id.js';
-import { normalizeEvent } from '../rentprog/normalize-event.js';
-import { parseWebhookBody, rentprogIdOf } from '../rentprog/parse-webhook.js';
-import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import { eventIdOf } from '../rentprog/webhooks/event-id.js';
+import { normalizeEvent } from '../rentprog/webhooks/normalize-event.js';
+import { parseWebhookBody, rentprogIdOf } from '../rentprog/webhooks/parse-webhook.js';
+import type { RentProgEvent } from '../rentprog/webhooks/webhook-event.js';
 import type { QuarantineInput } from '../workflows/quarantine-types.js';
 import type { QuarantineBodies } from './quarantine-bodies.js';
 import { TemporalRefusedError, TemporalUnavailableError } from './start-errors.js';

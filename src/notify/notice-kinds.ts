@@ -1,6 +1,6 @@
 import type { NotifyEventKind } from '../config/schema.js';
-import { ISSUE_KEYS, RETURN_KEYS } from '../rentprog/normalize-event.js';
-import type { RentProgEvent } from '../rentprog/webhook-event.js';
+import { ISSUE_KEYS, RETURN_KEYS } from '../rentprog/webhooks/normalize-event.js';
+import type { RentProgEvent } from '../rentprog/webhooks/webhook-event.js';
 
 export type { NotifyEventKind } from '../config/schema.js';
 

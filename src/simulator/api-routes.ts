@@ -1,10 +1,17 @@
 import type { BranchData } from './branch-data.js';
 import type { Entity, SimEntity } from './dataset.js';
 
-/** What a route handler answers; the server adds faults, auth and logging around it. */
+/** What a route handler answers; the API router adds faults, auth and logging around it. */
 export interface RouteAnswer {
   status: number;
   body: unknown;
+}
+
+/** What the server sends: an answer, with extra headers, a raw (broken) body, or none at all. */
+export interface ServedAnswer extends RouteAnswer {
+  headers?: Record<string, string>;
+  raw?: string;
+  hang?: boolean;
 }
 
 export interface RouteRequest {
@@ -31,11 +38,14 @@ const found = (entity: Entity | undefined): RouteAnswer =>
 const byId = (kind: SimEntity) => (req: RouteRequest) =>
   found(req.id ? req.branch.get(kind, req.id) : undefined);
 
-/** The public API routes our client uses, with RentProg's shapes and quirks. */
-export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteRequest) => RouteAnswer }[] = [
+/**
+ * The public API routes our client uses, with RentProg's shapes and quirks: `name` in the
+ * request log and in fault keys, `paths` as express paths under the API root (`:id` digits only).
+ */
+export const API_ROUTES: { name: string; paths: string[]; handle: (req: RouteRequest) => RouteAnswer }[] = [
   {
     name: 'all_cars',
-    pattern: /^\/all_cars$/,
+    paths: ['/all_cars'],
     handle: ({ branch, query }) => ({
       status: 200,
       body: branch
@@ -46,12 +56,12 @@ export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteReq
   {
     // Probably ignores paging and returns every car at once (docs/rentprog-api.md, Lists and paging).
     name: 'all_cars_full',
-    pattern: /^\/all_cars_full$/,
+    paths: ['/all_cars_full'],
     handle: ({ branch }) => ({ status: 200, body: branch.list('car', 0, branch.count('car')) }),
   },
   {
     name: 'clients',
-    pattern: /^\/clients$/,
+    paths: ['/clients'],
     handle: ({ branch, query }) => {
       const perPage = Math.min(positiveInt(query.get('per_page'), 20), CLIENTS_PAGE_MAX);
       return { status: 200, body: branch.list('client', (pageOf(query) - 1) * perPage, perPage) };
@@ -59,7 +69,7 @@ export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteReq
   },
   {
     name: 'all_bookings',
-    pattern: /^\/all_bookings$/,
+    paths: ['/all_bookings'],
     handle: ({ branch, query }) => ({
       status: 200,
       body: branch.list('booking', (pageOf(query) - 1) * BOOKINGS_PAGE_SIZE, BOOKINGS_PAGE_SIZE),
@@ -68,7 +78,7 @@ export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteReq
   {
     // With the car and client nested, as one integration saw (docs/rentprog-api.md, Entities).
     name: 'bookings/:id',
-    pattern: /^\/bookings\/(\d+)$/,
+    paths: ['/bookings/:id'],
     handle: (req) => {
       const booking = req.id ? req.branch.get('booking', req.id) : undefined;
       if (!booking) return found(undefined);
@@ -79,8 +89,8 @@ export const API_ROUTES: { name: string; pattern: RegExp; handle: (req: RouteReq
   },
   {
     name: 'car_data_with_bookings',
-    pattern: /^\/car_data_with_bookings$/,
+    paths: ['/car_data_with_bookings'],
     handle: ({ branch, query }) => found(branch.get('car', positiveInt(query.get('car_id'), 0))),
   },
-  { name: 'client/:id', pattern: /^\/clients?\/(\d+)$/, handle: byId('client') },
+  { name: 'client/:id', paths: ['/client/:id', '/clients/:id'], handle: byId('client') },
 ];

@@ -114,3 +114,36 @@ export class BranchData {
     hidden.sort((a, b) => a - b);
   }
 }
+
+export interface SimulatedBranch {
+  name: string;
+  /** The company token this branch's `get_token` accepts. */
+  companyToken: string;
+  bookings?: number;
+  cars?: number;
+  clients?: number;
+}
+
+const FIRST_COMPANY_ID = 70_001;
+
+/** Every branch's data from the seed; cars and clients follow bookings at 1:25 and 2:5 unless given. */
+export function seedBranches(
+  branches: SimulatedBranch[],
+  options: { seed: number; scale: number; referenceDate: Date },
+): Map<string, BranchData> {
+  const { seed, scale, referenceDate } = options;
+  return new Map(
+    branches.map((branch, branchNo) => {
+      const bookings = branch.bookings ?? scale;
+      const shape = {
+        seed,
+        branchNo,
+        companyId: FIRST_COMPANY_ID + branchNo,
+        cars: branch.cars ?? Math.max(1, Math.round(bookings / 25)),
+        clients: branch.clients ?? Math.max(1, Math.round((bookings * 2) / 5)),
+        referenceDate,
+      };
+      return [branch.name, new BranchData(branch.name, shape, bookings)];
+    }),
+  );
+}

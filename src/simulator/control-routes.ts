@@ -1,7 +1,10 @@
-import type http from 'node:http';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { Simulator } from './simulator.js';
-import { send } from './simulator.js';
+import type { SimEntity } from './dataset.js';
+import type { Fault, FaultTable } from './faults.js';
+import { sendJson } from './json-reply.js';
+import type { RequestLog } from './request-log.js';
+import type { WebhookOptions } from './webhook-sender.js';
 
 const kind = z.enum(['car', 'client', 'booking']);
 const webhook = z
@@ -37,68 +40,77 @@ const commands = {
   fault: z.object({ route: z.string(), fault: z.record(z.string(), z.unknown()) }),
 };
 
+/** What the control API drives: the Simulator, seen through the calls it makes. */
+export interface SimulatorControls {
+  update(
+    kind: SimEntity,
+    branch: string,
+    id: number,
+    changes: Record<string, unknown>,
+    webhook?: WebhookOptions,
+  ): Promise<unknown>;
+  create(
+    kind: SimEntity,
+    branch: string,
+    fields?: Record<string, unknown>,
+    webhook?: WebhookOptions,
+  ): Promise<unknown>;
+  archiveBooking(branch: string, id: number, webhook?: WebhookOptions): Promise<unknown>;
+  destroy(kind: SimEntity, branch: string, id: number, webhook?: WebhookOptions): Promise<unknown>;
+  poison(kind: SimEntity, branch: string, id: number, fields?: Record<string, unknown>): unknown;
+  setFault(route: string, fault: Fault): void;
+  expireTokens(): void;
+  readonly faults: Pick<FaultTable, 'clear'>;
+  readonly requests: Pick<RequestLog, 'counters' | 'reset'>;
+  readonly poisoned: readonly unknown[];
+}
+
 /**
  * The control API over HTTP, for the CLI and the demo (tests call the Simulator directly):
  * `POST /_control/{update,create,archive,destroy,poison,fault,clear-faults,expire-tokens,reset-counters}`,
  * `GET /_control/{counters,poisoned}`. `poison` without `fields` sets the kind's POISON.
+ * Answers are JSON; a body that does not parse or fit is a 400 with the reason.
  */
-export async function handleControl(
-  sim: Simulator,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  url: URL,
-) {
-  const action = url.pathname.slice('/_control/'.length);
-  try {
-    if (req.method === 'GET' && action === 'counters') return send(res, 200, sim.requests.counters());
-    if (req.method === 'GET' && action === 'poisoned') return send(res, 200, sim.poisoned);
-    if (req.method !== 'POST') return send(res, 405, { error: 'POST only' });
-    const body = await readJson(req);
-    switch (action) {
-      case 'update': {
-        const c = commands.update.parse(body);
-        return send(res, 200, await sim.update(c.kind, c.branch, c.id, c.changes, c.webhook));
-      }
-      case 'create': {
-        const c = commands.create.parse(body);
-        return send(res, 200, await sim.create(c.kind, c.branch, c.fields, c.webhook));
-      }
-      case 'archive': {
-        const c = commands.archive.parse(body);
-        return send(res, 200, await sim.archiveBooking(c.branch, c.id, c.webhook));
-      }
-      case 'destroy': {
-        const c = commands.destroy.parse(body);
-        return send(res, 200, await sim.destroy(c.kind, c.branch, c.id, c.webhook));
-      }
-      case 'poison': {
-        const c = commands.poison.parse(body);
-        return send(res, 200, sim.poison(c.kind, c.branch, c.id, c.fields));
-      }
-      case 'fault': {
-        const c = commands.fault.parse(body);
-        sim.setFault(c.route, c.fault);
-        return send(res, 200, { ok: true });
-      }
-      case 'clear-faults':
-        sim.faults.clear();
-        return send(res, 200, { ok: true });
-      case 'expire-tokens':
-        sim.expireTokens();
-        return send(res, 200, { ok: true });
-      case 'reset-counters':
-        sim.requests.reset();
-        return send(res, 200, { ok: true });
-      default:
-        return send(res, 404, { error: `no control action "${action}"` });
-    }
-  } catch (err) {
-    return send(res, 400, { error: err instanceof Error ? err.message : String(err) });
-  }
+export function controlRouter(sim: SimulatorControls): Router {
+  const router = express.Router({ caseSensitive: true, strict: true });
+  const post = <T>(action: string, schema: z.ZodType<T>, run: (command: T) => unknown) =>
+    router.post(`/${action}`, async (req, res) => sendJson(res, 200, await run(schema.parse(req.body))));
+  const ok = { ok: true };
+
+  // Any body, whatever its Content-Type says; an empty one is `{}`.
+  router.use((req, res, next) => (req.method === 'POST' ? jsonBody(req, res, next) : next()));
+  router.get('/counters', (_req, res) => sendJson(res, 200, sim.requests.counters()));
+  router.get('/poisoned', (_req, res) => sendJson(res, 200, sim.poisoned));
+  post('update', commands.update, (c) => sim.update(c.kind, c.branch, c.id, c.changes, c.webhook));
+  post('create', commands.create, (c) => sim.create(c.kind, c.branch, c.fields, c.webhook));
+  post('archive', commands.archive, (c) => sim.archiveBooking(c.branch, c.id, c.webhook));
+  post('destroy', commands.destroy, (c) => sim.destroy(c.kind, c.branch, c.id, c.webhook));
+  post('poison', commands.poison, (c) => sim.poison(c.kind, c.branch, c.id, c.fields));
+  post('fault', commands.fault, (c) => {
+    sim.setFault(c.route, c.fault);
+    return ok;
+  });
+  post('clear-faults', z.unknown(), () => {
+    sim.faults.clear();
+    return ok;
+  });
+  post('expire-tokens', z.unknown(), () => {
+    sim.expireTokens();
+    return ok;
+  });
+  post('reset-counters', z.unknown(), () => {
+    sim.requests.reset();
+    return ok;
+  });
+  router.use((req, res) =>
+    req.method === 'POST'
+      ? sendJson(res, 404, { error: `no control action "${req.path.slice(1)}"` })
+      : sendJson(res, 405, { error: 'POST only' }),
+  );
+  router.use((err: unknown, _req: Request, res: Response, _next: NextFunction) =>
+    sendJson(res, 400, { error: err instanceof Error ? err.message : String(err) }),
+  );
+  return router;
 }
 
-async function readJson(req: http.IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return chunks.length ? JSON.parse(Buffer.concat(chunks).toString('utf8')) : {};
-}
+const jsonBody = express.json({ type: () => true, strict: false, limit: '10mb' });

@@ -1,3 +1,6 @@
+import type { RouteAnswer, ServedAnswer } from './api-routes.js';
+import type { RateLimit, RateWindows } from './rate-windows.js';
+
 /**
  * Misbehaviour to switch on per route (or `*` for all), optionally for one branch
  * (`all_cars@batumi`), so tests can meet every failure.
@@ -12,12 +15,7 @@ export interface Fault {
   throttled?: { share: number; retryAfterSeconds?: number };
   /** Every request gets this status (e.g. 401, 404, 500). */
   status?: number;
-  /** 429 once a branch made `limit` requests within the last `windowMs` (default a minute). */
-  rateLimit?: {
-    limit: number;
-    windowMs?: number;
-    retryAfter?: { seconds: number } | { date: true } | 'none';
-  };
+  rateLimit?: RateLimit;
   /** 200 with a body cut off mid-JSON. */
   malformedJson?: boolean;
   /** Never answer; the client's timeout has to end it. */
@@ -47,4 +45,41 @@ export class FaultTable {
     const keys = ['*', `*@${branch}`, route, `${route}@${branch}`];
     return Object.fromEntries(keys.flatMap((key) => Object.entries(this.faults.get(key) ?? {})));
   }
+}
+
+/**
+ * The answer a fault gives instead of the route's, if any: a fixed status, the rate
+ * limit, or the random shares of server errors and throttling.
+ */
+export function refusal(
+  fault: Fault,
+  branch: string,
+  rateWindows: RateWindows,
+  random: () => number,
+): ServedAnswer | undefined {
+  if (fault.status) return { status: fault.status, body: { error: `simulated ${fault.status}` } };
+  const limited = fault.rateLimit && rateWindows.refuse(branch, fault.rateLimit);
+  if (limited) return { status: 429, body: { error: 'Too many requests' }, headers: limited };
+  // One draw for both shares, so they add up (30 % errors and 10 % throttled fail 40 %).
+  const roll = fault.errorRate || fault.throttled ? random() : 1;
+  if (fault.errorRate && roll < fault.errorRate) {
+    return { status: fault.errorStatus ?? 503, body: { error: 'simulated server error' } };
+  }
+  if (fault.throttled && roll < (fault.errorRate ?? 0) + fault.throttled.share) {
+    const retryAfter = String(fault.throttled.retryAfterSeconds ?? 1);
+    return { status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': retryAfter } };
+  }
+  return undefined;
+}
+
+/** A route's 200 as a fault bends it: another body, JSON cut short, or the wrong id. */
+export function bend(fault: Fault, answer: RouteAnswer): ServedAnswer {
+  if (answer.status !== 200) return answer;
+  if (fault.replaceBody !== undefined) return { ...answer, body: fault.replaceBody };
+  if (fault.malformedJson) return { ...answer, raw: JSON.stringify(answer.body).slice(0, 20) };
+  const body = answer.body;
+  if (fault.wrongId && body && typeof body === 'object' && 'id' in body) {
+    return { ...answer, body: { ...body, id: (body.id as number) + 1 } };
+  }
+  return answer;
 }

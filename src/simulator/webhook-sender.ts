@@ -62,3 +62,37 @@ function redactQuery(url: string): string {
   const parsed = new URL(url);
   return parsed.search ? `${parsed.origin}${parsed.pathname}?…` : url;
 }
+
+/** Where each branch's webhooks go, and every delivery made, for tests to read. */
+export class WebhookOutbox {
+  readonly deliveries: Delivery[] = [];
+  private urls: Record<string, string>;
+
+  constructor(
+    urls: Record<string, string> = {},
+    private readonly defaults: WebhookOptions = {},
+  ) {
+    this.urls = { ...urls };
+  }
+
+  setUrl(branch: string, url: string): void {
+    this.urls = { ...this.urls, [branch]: url };
+  }
+
+  /** Posts the event to the branch's URL (twice when asked to); nothing when it has none. */
+  async emit(
+    branch: string,
+    event: string,
+    payload: Record<string, unknown>,
+    override?: WebhookOptions,
+  ): Promise<Delivery[]> {
+    const url = this.urls[branch];
+    if (!url) return [];
+    const options = { ...this.defaults, ...override };
+    const body = webhookBody(event, payload, options);
+    const sent = [await deliverWebhook(url, branch, event, body)];
+    if (options.duplicate) sent.push(await deliverWebhook(url, branch, event, body));
+    this.deliveries.push(...sent);
+    return sent;
+  }
+}

@@ -3,7 +3,7 @@ import type { Activities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import { rentprogTaskQueue } from '../workflows/task-queues.js';
 import { dataConverterFor } from './data-converter.js';
-import { WORKFLOWS_PATH } from './workflows-path.js';
+import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from './workflows-path.js';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -12,7 +12,7 @@ export interface WorkerParams {
   branches: string[];
   maxRequestsPerMinute: number;
   activities: Activities;
-  /** A prebuilt bundle (tests, production); otherwise the workflows are bundled at start. */
+  /** A bundle built beforehand (tests); otherwise the one `npm run build` wrote, or the sources bundled at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -31,9 +31,7 @@ export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
     taskQueue: params.temporal.taskQueue,
     dataConverter: dataConverterFor(params.temporal),
     activities: params.activities,
-    ...(params.workflowBundle
-      ? { workflowBundle: params.workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH }),
+    ...workflowCode(params.workflowBundle ?? prebuiltWorkflowBundle()),
     ...GRACEFUL,
   });
   const perBranch = await Promise.all(
@@ -50,4 +48,16 @@ export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
     ),
   );
   return [main, ...perBranch];
+}
+
+function workflowCode(bundle: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
+  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH };
+}
+
+/**
+ * Shuts down the workers still running. On SIGINT/SIGTERM Temporal's Runtime has begun
+ * shutting them down already, and a second `shutdown()` would throw.
+ */
+export function stopWorkers(workers: Worker[]): void {
+  for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
 }

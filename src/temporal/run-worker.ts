@@ -1,17 +1,18 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { activitiesFromConfig } from '../activities/from-config.js';
 import type { Config } from '../config/config.js';
 import type { Logger } from 'pino';
-import { createLogger } from '../ingress/logger.js';
+import { createLogger } from '../logging/logger.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
-import { createWorkers } from './create-worker.js';
+import { createWorkers, stopWorkers } from './create-worker.js';
 import { dataConverterFor } from './data-converter.js';
 import { ensureBranchSyncs } from './ensure-branch-syncs.js';
 import { agendaScheduleId, ensureAgendaSchedules } from './ensure-agenda-schedules.js';
 import { ensureHealthSchedule, HEALTH_SCHEDULE_ID } from './ensure-health-schedule.js';
+import { installRuntime } from './install-runtime.js';
 
 /**
  * Runs the worker until SIGINT/SIGTERM. Temporal's Runtime turns those signals into a
@@ -40,12 +41,8 @@ export async function runWorker(
   metrics?: Metrics,
   logger: Logger = createLogger(),
 ): Promise<void> {
-  if (config.temporal.metricsAddress) {
-    // Temporal's SDK metrics (task latencies, slots, polls) on their own port.
-    Runtime.install({
-      telemetryOptions: { metrics: { prometheus: { bindAddress: config.temporal.metricsAddress } } },
-    });
-  }
+  // Temporal's SDK metrics (task latencies, slots, polls) on their own port, when asked for.
+  installRuntime({ level: 'INFO', metricsAddress: config.temporal.metricsAddress });
   // `start` shares one database handle among its roles (PGlite allows one opener).
   const db = shared ?? (await openDatabase(config.database));
   let connection: NativeConnection | undefined;
@@ -63,7 +60,7 @@ export async function runWorker(
     try {
       await ensureSyncs(config);
     } catch (err) {
-      for (const worker of workers) worker.shutdown();
+      stopWorkers(workers);
       await running.catch(() => undefined);
       throw err;
     }

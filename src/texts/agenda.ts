@@ -1,5 +1,5 @@
 /** The daily agenda a branch chat reads: the day's handovers and returns, one line each. */
-import type { LocalDay } from '../rentprog/local-day.js';
+import type { LocalDay } from '../time/local-day.js';
 import type { AgendaEntry } from '../store/agenda-queries.js';
 import { branchLabel, formatClock, orDash, zoneNote } from './format.js';
 

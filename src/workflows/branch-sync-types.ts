@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { PageCursor } from '../rentprog/pages.js';
+import type { PageCursor } from '../rentprog/api/pages.js';
 
 export const SYNC_KINDS = ['cars', 'clients', 'bookings'] as const;
 export type SyncKind = (typeof SYNC_KINDS)[number];

@@ -8,7 +8,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SyncActivities } from '../activities/sync/sync-activities.js';
-import { RENTPROG_RETRY_POLICY } from '../rentprog/temporal-failure.js';
+import { RENTPROG_RETRY_POLICY } from '../temporal/rentprog-retry-policy.js';
 import {
   type ActiveRun,
   type BranchSyncInput,

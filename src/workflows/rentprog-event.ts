@@ -13,8 +13,8 @@ import type { EventActivities } from '../activities/events/event-activities.js';
 import type { NotifyActivities, NotifyResult } from '../activities/notify/notify-activities.js';
 import { noticeChanges, noticeKindsOf } from '../notify/notice-kinds.js';
 import { rentprogStayedAway } from '../notify/rentprog-away.js';
-import { RENTPROG_RETRY_POLICY } from '../rentprog/temporal-failure.js';
-import { isDestroyEvent, isStoredEntity, type RentProgEvent } from '../rentprog/webhook-event.js';
+import { RENTPROG_RETRY_POLICY } from '../temporal/rentprog-retry-policy.js';
+import { isDestroyEvent, isStoredEntity, type RentProgEvent } from '../rentprog/webhooks/webhook-event.js';
 import { type EventOutcome, eventOutcomeQuery } from './rentprog-event-types.js';
 import { rentprogTaskQueue } from './task-queues.js';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agendaText } from '../../src/activities/agenda/agenda-text.js';
 import { createAgendaActivities } from '../../src/activities/agenda/agenda-activities.js';
-import { dayBounds, localDayOf } from '../../src/rentprog/local-day.js';
+import { dayBounds, localDayOf } from '../../src/time/local-day.js';
 import { readAgenda } from '../../src/store/agenda-queries.js';
 import { splitText, TELEGRAM_MAX_TEXT } from '../../src/telegram/split-text.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { insertBooking, insertCar, insertClient } from './rows.js';
 
 const TBILISI = 'Asia/Tbilisi';

@@ -4,17 +4,17 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AgendaResult } from '../../src/activities/agenda/agenda-activities.js';
 import { createActivities } from '../../src/activities/index.js';
-import { RentProgClient } from '../../src/rentprog/client.js';
-import { localDayOf } from '../../src/rentprog/local-day.js';
+import { RentProgClient } from '../../src/rentprog/api/client.js';
+import { localDayOf } from '../../src/time/local-day.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import {
   type AgendaScheduleConfig,
   agendaScheduleId,
   ensureAgendaSchedules,
 } from '../../src/temporal/ensure-agenda-schedules.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
-import { historyText } from '../helpers/history.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
+import { historyText } from '../../harness/history.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { insertBooking, insertCar, insertClient } from './rows.js';
 

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createBot } from '../../src/bot/create-bot.js';
 import { TELEGRAM_MAX_TEXT } from '../../src/telegram/split-text.js';
 import { insertBooking, insertCar, insertClient } from '../agenda/rows.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
 

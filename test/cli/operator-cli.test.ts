@@ -3,12 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { runCli } from '../helpers/run-cli.js';
-import { startService } from '../helpers/service.js';
-import { BRANCHES, companyTokens, startSimulator } from '../helpers/simulator.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { runCli } from '../../harness/processes.js';
+import { serviceEnv, startService } from '../helpers/service.js';
+import { companyTokens, startSmallSimulator } from '../helpers/simulator.js';
 import { connectToDevServer } from '../helpers/temporal.js';
 
 describe('rentprog-flow status and sync (the real binary)', () => {
@@ -23,27 +22,10 @@ describe('rentprog-flow status and sync (the real binary)', () => {
   beforeAll(async () => {
     env = await connectToDevServer();
     database = await createTestDatabase();
-    sim = await startSimulator(keys, {
-      branches: BRANCHES.map((name) => ({
-        name,
-        companyToken: keys[name]!,
-        bookings: 30,
-        cars: 3,
-        clients: 12,
-      })),
-    });
+    sim = await startSmallSimulator(keys);
     service = await startService(env, database, sim, keys);
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-cli-'));
-    cliEnv = {
-      RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
-      RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
-        Object.fromEntries(BRANCHES.map((b) => [b, `webhook-secret-${b}-xyz`])),
-      ),
-      RENTPROG_BASE_URL: sim.baseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: service.taskQueue,
-      ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
-    };
+    cliEnv = serviceEnv({ keys, sim, taskQueue: service.taskQueue, database, dataDir });
   });
   afterAll(async () => {
     await service?.stop();

@@ -2,12 +2,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { runCli } from '../helpers/run-cli.js';
-import { startService } from '../helpers/service.js';
-import { BRANCHES, companyTokens, startSimulator } from '../helpers/simulator.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { runCli } from '../../harness/processes.js';
+import { serviceEnv, startService } from '../helpers/service.js';
+import { companyTokens, startSmallSimulator } from '../helpers/simulator.js';
 import { connectToDevServer } from '../helpers/temporal.js';
 
 describe('rentprog-flow sync when Postgres refuses a record (the real binary)', () => {
@@ -22,15 +22,7 @@ describe('rentprog-flow sync when Postgres refuses a record (the real binary)', 
   beforeAll(async () => {
     env = await connectToDevServer();
     database = await createTestDatabase();
-    sim = await startSimulator(keys, {
-      branches: BRANCHES.map((name) => ({
-        name,
-        companyToken: keys[name]!,
-        bookings: 30,
-        cars: 3,
-        clients: 12,
-      })),
-    });
+    sim = await startSmallSimulator(keys);
     service = await startService(env, database, sim, keys);
     // A rule the store cannot know of, which one batumi booking breaks (SQLSTATE 22003).
     await database.db.exec(
@@ -39,16 +31,7 @@ describe('rentprog-flow sync when Postgres refuses a record (the real binary)', 
     const booking = sim.branch('batumi').list('booking', 12, 1)[0]!;
     sim.branch('batumi').update('booking', booking.id, { days: 70_000 });
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-cli-rejects-'));
-    cliEnv = {
-      RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
-      RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
-        Object.fromEntries(BRANCHES.map((b) => [b, `webhook-secret-${b}-xyz`])),
-      ),
-      RENTPROG_BASE_URL: sim.baseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: service.taskQueue,
-      ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir }),
-    };
+    cliEnv = serviceEnv({ keys, sim, taskQueue: service.taskQueue, database, dataDir });
   });
   afterAll(async () => {
     await service?.stop();

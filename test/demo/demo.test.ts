@@ -2,8 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/run-cli.js';
+import { CLI_BIN, RunningProcess, runCli, runProcess } from '../../harness/processes.js';
 
 /** A port that is free, and whose +1000 (the dev server's Web UI) is free too. */
 async function freePortPair(): Promise<number> {
@@ -20,11 +21,32 @@ function isFree(port: number): Promise<boolean> {
   });
 }
 
-describe('npm run demo -- --once', () => {
+describe('npm run demo', () => {
   let dataDir: string;
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
-  it('runs the whole system from a clean ./data, prints the summary, exits 0, and again on the kept data', async () => {
+  /**
+   * `npm run demo` in a terminal until Ctrl-C: the terminal sends SIGINT to the whole
+   * foreground process group (the demo and its Temporal dev server), so the demo leads its
+   * own group here and the group gets the signal.
+   */
+  async function demoUntilCtrlC(env: Record<string, string | undefined>) {
+    const child = spawn(process.execPath, [CLI_BIN, 'demo'], {
+      env: { PATH: process.env.PATH, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const demo = new RunningProcess('rentprog-flow demo', child, { env });
+    try {
+      await demo.waitForOutput(/Ctrl-C stops/, 240_000);
+      process.kill(-demo.pid, 'SIGINT');
+      return await runProcess(demo, 60_000);
+    } finally {
+      if (demo.running) process.kill(-demo.pid, 'SIGKILL');
+    }
+  }
+
+  it('runs the whole system from a clean ./data, prints the summary, exits 0, and again on the kept data until Ctrl-C', async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-demo-'));
     const env = {
       DATA_DIR: dataDir,
@@ -33,8 +55,17 @@ describe('npm run demo -- --once', () => {
       HOME: process.env.HOME,
     };
     for (const round of ['first', 'second']) {
-      const { code, stdout, stderr } = await runCli(['demo', '--once'], env, 240_000);
+      const { code, stdout, stderr } =
+        round === 'first' ? await runCli(['demo', '--once'], env, 240_000) : await demoUntilCtrlC(env);
       expect(code, `${round} run:\n${stderr}`).toBe(0);
+      // The first screen: each branch's webhook URL with its secret masked, and no warnings.
+      expect(stdout).toMatch(
+        /tbilisi\s+http:\/\/127\.0\.0\.1:\d+\/webhooks\/rentprog\/tbilisi\?t=\w{3}\*\*\*\n/,
+      );
+      expect(stderr).not.toMatch(/WARN|"level":(40|50|60)/);
+      // The last: a goodbye, not a worker shut down twice.
+      expect(stdout).toContain('Goodbye.');
+      expect(stdout + stderr).not.toContain('Not running');
       for (const branch of ['tbilisi', 'batumi', 'kutaisi', 'service-center']) {
         expect(stdout).toMatch(
           new RegExp(`${branch}\\s+[1-9]\\d* cars, [1-9]\\d* clients, [1-9]\\d* bookings`),

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { createLogger } from '../../src/ingress/logger.js';
+import { createLogger } from '../../src/logging/logger.js';
 
 /** A real pino logger whose lines a test can read afterwards. */
 export function captureLogs(): { logger: Logger; lines: string[] } {

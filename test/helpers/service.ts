@@ -1,11 +1,13 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
 import { type ActivityDeps, createActivities } from '../../src/activities/index.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { ensureBranchSyncs } from '../../src/temporal/ensure-branch-syncs.js';
-import { branchSyncWorkflowId, syncStatusQuery } from '../../src/workflows/branch-sync-types.js';
-import type { TestDatabase } from './database.js';
+import { branchSyncWorkflowId } from '../../src/workflows/branch-sync-types.js';
+import type { TestDatabase } from '../../harness/database.js';
+import { waitForSync } from '../../harness/sync-status.js';
 import { BRANCHES, clientFor } from './simulator.js';
 import { uniqueTaskQueue, workflowBundle } from './temporal.js';
 
@@ -53,12 +55,13 @@ export async function startService(
   };
   await ensureBranchSyncs(env.client, config);
   for (const branch of BRANCHES) {
-    const handle = env.client.workflow.getHandle(branchSyncWorkflowId(branch));
-    for (let i = 0; i < 600; i++) {
-      const status = await handle.query(syncStatusQuery);
-      if (status.runsCompleted > 0 && status.state === 'idle') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForSync(
+      env.client,
+      branch,
+      (status) => status.runsCompleted > 0 && status.state === 'idle',
+      'the first run',
+      60_000,
+    );
   }
   return {
     taskQueue,
@@ -67,5 +70,31 @@ export async function startService(
       for (const worker of workers) worker.shutdown();
       await running;
     },
+  };
+}
+
+/**
+ * What an operator sets for `rentprog-flow`, pointing at this test's simulator, dev
+ * server and database (a data directory on PGlite), for the real binary.
+ */
+export function serviceEnv(options: {
+  keys: Record<string, string>;
+  sim: Simulator;
+  taskQueue: string;
+  database: TestDatabase;
+  /** Where the service keeps PGlite's files when there is no Postgres server. */
+  dataDir?: string;
+}): Record<string, string> {
+  const { keys, sim, taskQueue, database, dataDir } = options;
+  if (!database.url && !dataDir) throw new Error('serviceEnv: PGlite needs a dataDir');
+  return {
+    RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
+    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
+      Object.fromEntries(Object.keys(keys).map((branch) => [branch, `webhook-secret-${branch}-xyz`])),
+    ),
+    RENTPROG_BASE_URL: sim.baseUrl,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir! }),
   };
 }

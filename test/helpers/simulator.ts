@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { RentProgClient, type RentProgClientOptions } from '../../src/rentprog/client.js';
+import { RentProgClient, type RentProgClientOptions } from '../../src/rentprog/api/client.js';
 import { Simulator, type SimulatorOptions } from '../../src/simulator/simulator.js';
 
 export const BRANCHES = ['tbilisi', 'batumi', 'kutaisi', 'service-center'];
@@ -22,6 +22,18 @@ export async function startSimulator(
   });
   return sim.start();
 }
+
+/** Every branch with 30 bookings, 3 cars and 12 clients: enough for what a command prints. */
+export const startSmallSimulator = (keys: Record<string, string>) =>
+  startSimulator(keys, {
+    branches: Object.entries(keys).map(([name, companyToken]) => ({
+      name,
+      companyToken,
+      bookings: 30,
+      cars: 3,
+      clients: 12,
+    })),
+  });
 
 export function clientFor(
   sim: Simulator,

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { incidentsFromConfig } from '../../src/incidents/from-config.js';
 import type { Metrics } from '../../src/metrics/metrics.js';
 import type { Queryable } from '../../src/store/db.js';
-import type { startFakeTelegram } from '../helpers/fake-telegram.js';
+import type { startFakeTelegram } from '../../harness/fake-telegram.js';
 
 export const ALERT_CHAT = -100_777;
 export const BOT_TOKEN = '777:fake-token-for-the-alert-tests';

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHealthReportActivities } from '../../src/activities/health/report-health.js';
 import { createSyncActivities } from '../../src/activities/sync/sync-activities.js';
 import type { ProbeResult } from '../../src/workflows/health-check-types.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { alertingIncidents, alertsIn, manualClock } from './alerting.js';
 

@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { incidentKeys } from '../../src/incidents/keys.js';
 import { Metrics } from '../../src/metrics/metrics.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { ALERT_CHAT, alertingIncidents, alertsIn, BOT_TOKEN, manualClock } from './alerting.js';
 

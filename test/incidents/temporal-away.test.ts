@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { TemporalAwayWatch } from '../../src/incidents/temporal-away-watch.js';
 import { TemporalBreaker } from '../../src/ingress/temporal-breaker.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { alertingIncidents, alertsIn, manualClock } from './alerting.js';
 

@@ -17,9 +17,9 @@ import {
 import { TemporalBreaker } from '../../src/ingress/temporal-breaker.js';
 import { ingressConnection } from '../../src/ingress/temporal-connection.js';
 import { Metrics } from '../../src/metrics/metrics.js';
-import type { RentProgEvent } from '../../src/rentprog/webhook-event.js';
+import type { RentProgEvent } from '../../src/rentprog/webhooks/webhook-event.js';
 import { webhookBody } from '../../src/simulator/webhook-sender.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
 import { startIngress } from '../helpers/ingress.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';

@@ -1,12 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { ensureTemporalCli } from '../../src/cli/temporal-cli.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { PostgresSpool } from '../../src/ingress/postgres-spool.js';
 import { FileSpool } from '../../src/ingress/file-spool/index.js';
@@ -15,20 +14,13 @@ import { startSpoolRelay } from '../../src/ingress/spool-relay.js';
 import { ingressConnection } from '../../src/ingress/temporal-connection.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { webhookBody } from '../../src/simulator/webhook-sender.js';
-import { SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { freePort } from '../../harness/ports.js';
+import { startTemporalDevServer, type TemporalDevServer } from '../../harness/temporal-dev-server.js';
 import { scratchQuarantineBodies, startIngress } from '../helpers/ingress.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
 import { eventOutcome, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 type Answer = { ok: boolean; spooled?: boolean; workflowId?: string; eventId?: string };
 
@@ -47,6 +39,7 @@ describe.each(['file', 'database'] as const)(
     let ingress: Awaited<ReturnType<typeof startIngress>>;
     let database: TestDatabase;
     let sim: Simulator;
+    let devServer: TemporalDevServer | undefined;
     let server: TestWorkflowEnvironment | undefined;
 
     beforeAll(async () => {
@@ -73,6 +66,7 @@ describe.each(['file', 'database'] as const)(
       await ingress?.close();
       await connection?.close();
       await server?.teardown();
+      await devServer?.stop();
       await sim?.stop();
       await database?.drop();
       await rm(dir, { recursive: true, force: true });
@@ -100,13 +94,8 @@ describe.each(['file', 'database'] as const)(
       expect(await ready.json()).toMatchObject({ temporal: false, spoolDepth: 3 });
 
       // Temporal comes back at the same address, with a worker.
-      server = await TestWorkflowEnvironment.createLocal({
-        server: {
-          executable: { type: 'existing-path', path: await ensureTemporalCli() },
-          port,
-          searchAttributes: SEARCH_ATTRIBUTES,
-        },
-      });
+      devServer = await startTemporalDevServer({ port });
+      server = await TestWorkflowEnvironment.createFromExistingServer({ address: devServer.address });
       const workers = await createWorkers({
         connection: server.nativeConnection,
         temporal: { address: '', namespace: 'default', taskQueue },
@@ -117,8 +106,7 @@ describe.each(['file', 'database'] as const)(
       });
       const running = Promise.all(workers.map((w) => w.run()));
       try {
-        for (let i = 0; i < 300 && spool.depth() > 0; i++) await new Promise((r) => setTimeout(r, 100));
-        expect(spool.depth()).toBe(0);
+        await expect.poll(() => spool.depth(), { timeout: 30_000, interval: 100 }).toBe(0);
         for (const id of [answers[0]!.workflowId!, answers[2]!.workflowId!]) {
           await eventOutcome(server.client, id);
         }
@@ -184,7 +172,7 @@ describe('the file spool', () => {
     const listening = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => listening.once('listening', resolve));
     try {
-      const url = `http://127.0.0.1:${(listening.address() as net.AddressInfo).port}`;
+      const url = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
       const body = webhookBody('booking_update', { state: ['a', 'b'], id: 1 });
       const response = await fetch(`${url}/webhooks/rentprog/tbilisi?t=${secret}`, {
         method: 'POST',

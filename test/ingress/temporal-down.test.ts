@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import net from 'node:net';
+import { freePort } from '../../harness/ports.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { webhookBody } from '../../src/simulator/webhook-sender.js';
 import { startIngress } from '../helpers/ingress.js';
@@ -13,11 +13,7 @@ describe('ingress while Temporal is away', () => {
 
   beforeAll(async () => {
     // A port that answered nobody a moment ago: Temporal is "stopped".
-    const probe = net.createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const { port } = probe.address() as net.AddressInfo;
-    await new Promise((resolve) => probe.close(resolve));
-    connection = Connection.lazy({ address: `127.0.0.1:${port}` });
+    connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     ingress = await startIngress({
       client: new Client({ connection }),
       taskQueue: 'unused',

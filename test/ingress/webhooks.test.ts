@@ -1,6 +1,6 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { PostgresQuarantineBodies } from '../../src/ingress/quarantine-bodies.js';
 import { signBody } from '../../src/ingress/webhook-auth.js';
@@ -9,9 +9,9 @@ import type { Simulator } from '../../src/simulator/simulator.js';
 import { webhookBody } from '../../src/simulator/webhook-sender.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { EVENT_SEARCH_ATTRIBUTE } from '../../src/workflows/search-attributes.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
-import { historyText } from '../helpers/history.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
+import { historyText } from '../../harness/history.js';
 import { startIngress } from '../helpers/ingress.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
@@ -436,10 +436,11 @@ describe('webhook ingress → rentprogEvent workflows → Postgres', () => {
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+function waitFor(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  return vi.waitFor(
+    async () => {
+      if (!(await check())) throw new Error(`condition not met within ${timeoutMs} ms`);
+    },
+    { timeout: timeoutMs, interval: 100 },
+  );
 }

@@ -1,21 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { branchSyncWorkflowId } from '../../src/workflows/branch-sync-types.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { type RunningProcess, startCli } from '../../harness/processes.js';
 import { startSimulator } from '../helpers/simulator.js';
+import { serviceEnv } from '../helpers/service.js';
 import { connectToDevServer, uniqueTaskQueue } from '../helpers/temporal.js';
-
-/** A process of the service with its output collected. */
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-}
 
 describe('start --role worker with METRICS_PORT (the real process)', () => {
   // A branch of its own: its sync workflow id is not shared with other tests.
@@ -25,7 +19,7 @@ describe('start --role worker with METRICS_PORT (the real process)', () => {
   let database: TestDatabase;
   let dataDir: string;
   let sim: Simulator;
-  const started: ChildProcess[] = [];
+  const started: RunningProcess[] = [];
 
   beforeAll(async () => {
     env = await connectToDevServer();
@@ -34,7 +28,7 @@ describe('start --role worker with METRICS_PORT (the real process)', () => {
     sim = await startSimulator(keys, { scale: 10 });
   });
   afterAll(async () => {
-    for (const child of started) child.kill('SIGKILL');
+    await Promise.all(started.map((worker) => worker.stop('SIGKILL')));
     await env?.client.workflow
       .getHandle(branchSyncWorkflowId(branch))
       .terminate('test over')
@@ -45,45 +39,21 @@ describe('start --role worker with METRICS_PORT (the real process)', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  function startWorker(taskQueue: string, metricsPort: number, dir: string): Running {
-    const child = spawn(process.execPath, ['bin/rentprog-flow.js', 'start', '--role', 'worker'], {
+  function startWorker(taskQueue: string, metricsPort: number, dir: string): RunningProcess {
+    const worker = startCli(['start', '--role', 'worker'], {
       env: {
-        PATH: process.env.PATH,
-        RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
-        RENTPROG_BASE_URL: sim.baseUrl,
-        RENTPROG_WEBHOOK_SECRETS: JSON.stringify({ [branch]: 'placeholder-webhook-secret' }),
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: taskQueue,
+        ...serviceEnv({ keys, sim, taskQueue, database, dataDir: dir }),
         METRICS_PORT: String(metricsPort),
-        ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dir }),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    started.push(child);
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    return { child, output: () => output };
+    started.push(worker);
+    return worker;
   }
 
   /** The port from the `metrics listening` log line (METRICS_PORT=0 lets the system choose). */
-  async function metricsPortOf(worker: Running): Promise<number> {
-    let port: number | undefined;
-    await expect
-      .poll(
-        () => {
-          if (worker.child.exitCode !== null) throw new Error(`worker exited early:\n${worker.output()}`);
-          const line = worker
-            .output()
-            .split('\n')
-            .find((text) => text.includes('"metrics listening"'));
-          port = line ? (JSON.parse(line) as { port: number }).port : undefined;
-          return port;
-        },
-        { timeout: 90_000, interval: 100 },
-      )
-      .toBeGreaterThan(0);
-    return port!;
+  async function metricsPortOf(worker: RunningProcess): Promise<number> {
+    const [line] = await worker.waitForOutput(/^.*"metrics listening".*$/m, 90_000);
+    return (JSON.parse(line) as { port: number }).port;
   }
 
   it('serves the worker’s RentProg and sync series, refuses a taken port, and frees it on SIGTERM', async () => {
@@ -106,13 +76,12 @@ describe('start --role worker with METRICS_PORT (the real process)', () => {
 
     // A second process on the same METRICS_PORT does not start half-observed.
     const second = startWorker(uniqueTaskQueue('worker-metrics-2'), port, path.join(dataDir, 'second'));
-    const [code] = (await once(second.child, 'exit')) as [number | null];
-    expect(code).toBe(1);
-    expect(second.output()).toContain(`METRICS_PORT ${port} is already in use`);
+    await second.exited;
+    expect(second.exitCode).toBe(1);
+    expect(second.output).toContain(`METRICS_PORT ${port} is already in use`);
 
-    const exited = once(worker.child, 'exit');
-    worker.child.kill('SIGTERM');
-    expect(((await exited) as [number | null])[0]).toBe(0);
+    await worker.stop('SIGTERM');
+    expect(worker.exitCode).toBe(0);
     await expect(fetch(`http://127.0.0.1:${port}/metrics`)).rejects.toThrow();
   });
 });

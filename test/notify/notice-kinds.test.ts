@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { NOTIFY_EVENT_KINDS } from '../../src/config/schema.js';
 import { kindsToTell, noticeChanges, noticeKindsOf } from '../../src/notify/notice-kinds.js';
 import { rentprogStayedAway } from '../../src/notify/rentprog-away.js';
-import { normalizeEvent } from '../../src/rentprog/normalize-event.js';
+import { normalizeEvent } from '../../src/rentprog/webhooks/normalize-event.js';
 
 const update = (payload: Record<string, unknown>) =>
   normalizeEvent(

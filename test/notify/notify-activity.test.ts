@@ -1,16 +1,12 @@
-import { temporal } from '@temporalio/proto';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotifyActivities, type NotifyRequest } from '../../src/activities/notify/notify-activities.js';
 import { NOTIFY_EVENT_KINDS, type NotifyEventKind } from '../../src/config/schema.js';
 import { Metrics } from '../../src/metrics/metrics.js';
-import { bookingRow, carRow, clientRow } from '../../src/rentprog/entity-rows.js';
+import { bookingRow, carRow, clientRow } from '../../src/store/entity-rows.js';
 import { upsertEntities } from '../../src/store/entity-repository.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
-import { workflowBundle } from '../helpers/temporal.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 
 const BOT_TOKEN = '123456:fake-token-for-the-notify-tests';
 const BOOKING = 100_501;
@@ -153,15 +149,5 @@ describe('the notifyBranch activity, against Postgres and the fake Bot API', () 
     expect(await run('run-5').run((request: NotifyRequest) => noBot.notifyBranch(request), issue)).toEqual({
       messages: [{ branch: 'tbilisi', kind: 'issue', outcome: 'no bot' }],
     });
-  });
-});
-
-describe('rentprogEvent histories begun before notify-every-kind', () => {
-  it.each(['issue-planned', 'cancelled'])('%s replays under the current code', async (name) => {
-    const bytes = await readFile(
-      new URL(`fixtures/rentprog-event-before-notify-every-kind.${name}.binpb`, import.meta.url),
-    );
-    const history = temporal.api.history.v1.History.decode(bytes);
-    await Worker.runReplayHistory({ workflowBundle: workflowBundle() }, history);
   });
 });

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { bookingRow, carRow, clientRow } from '../../src/rentprog/entity-rows.js';
+import { bookingRow, carRow, clientRow } from '../../src/store/entity-rows.js';
 import {
   RentProgAuthError,
   RentProgInvalidResponseError,
@@ -8,14 +8,11 @@ import {
   RentProgNotFoundError,
   RentProgRateLimitedError,
   RentProgServerError,
-} from '../../src/rentprog/errors.js';
-import { parseRetryAfter } from '../../src/rentprog/retry-after.js';
-import { bookingSchema, carSchema, clientSchema } from '../../src/rentprog/schemas.js';
-import {
-  MAX_RETRY_AFTER_MS,
-  RENTPROG_RETRY_POLICY,
-  toActivityFailure,
-} from '../../src/rentprog/temporal-failure.js';
+} from '../../src/rentprog/api/errors.js';
+import { parseRetryAfter } from '../../src/rentprog/api/retry-after.js';
+import { bookingSchema, carSchema, clientSchema } from '../../src/rentprog/api/schemas.js';
+import { toActivityFailure } from '../../src/temporal/activity-failure.js';
+import { MAX_RETRY_AFTER_MS, RENTPROG_RETRY_POLICY } from '../../src/temporal/rentprog-retry-policy.js';
 
 const at = { branch: 'batumi', endpoint: '/all_bookings', status: 500 };
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RentProgInvalidResponseError } from '../../src/rentprog/errors.js';
-import { type ListKind, pages } from '../../src/rentprog/pages.js';
+import { RentProgInvalidResponseError } from '../../src/rentprog/api/errors.js';
+import { type ListKind, pages } from '../../src/rentprog/api/pages.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { clientFor, companyTokens, failure, startSimulator } from '../helpers/simulator.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseRubyLiteral, RubyLiteralError } from '../../src/rentprog/ruby-literal.js';
+import { parseRubyLiteral, RubyLiteralError } from '../../src/rentprog/webhooks/ruby-literal.js';
 
 /** A plain object whose `__proto__`/`constructor` keys are own data properties, as the parser builds them. */
 function record(entries: Iterable<[string, unknown]>): Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { eventIdOf } from '../../src/rentprog/event-id.js';
-import { normalizeEvent } from '../../src/rentprog/normalize-event.js';
-import { parseWebhookBody, rentprogIdOf } from '../../src/rentprog/parse-webhook.js';
+import { eventIdOf } from '../../src/rentprog/webhooks/event-id.js';
+import { normalizeEvent } from '../../src/rentprog/webhooks/normalize-event.js';
+import { parseWebhookBody, rentprogIdOf } from '../../src/rentprog/webhooks/parse-webhook.js';
 import { VECTORS } from '../helpers/vectors.js';
 
 const parse = (body: string, contentType = 'application/json') =>

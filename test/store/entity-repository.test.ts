@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { markEntitiesDeleted, upsertEntities, type EntityRow } from '../../src/store/entity-repository.js';
 import { migrate } from '../../src/store/migrations.js';
-import { availableBackends, createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { availableBackends, createTestDatabase, type TestDatabase } from '../../harness/database.js';
 
 const T0 = '2026-11-25T10:00:00.000Z';
 const T1 = '2026-11-25T10:05:00.000Z';

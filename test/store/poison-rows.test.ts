@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bookingRow, carRow, clientRow, type ReadContext } from '../../src/rentprog/entity-rows.js';
-import { bookingSchema, carSchema, clientSchema } from '../../src/rentprog/schemas.js';
+import { bookingRow, carRow, clientRow, type ReadContext } from '../../src/store/entity-rows.js';
+import { bookingSchema, carSchema, clientSchema } from '../../src/rentprog/api/schemas.js';
 import { POISON } from '../../src/simulator/poison.js';
 import { dataErrorOf, describeDataError } from '../../src/store/data-errors.js';
 import { upsertEntities } from '../../src/store/entity-repository.js';
@@ -8,7 +8,7 @@ import { unstorable } from '../../src/store/storable.js';
 import { finishSyncRun, startSyncRun } from '../../src/store/sync-runs-repository.js';
 import { upsertEntitiesOrReject } from '../../src/store/upsert-or-reject.js';
 import { recordWebhookEvent } from '../../src/store/webhook-events-repository.js';
-import { availableBackends, createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { availableBackends, createTestDatabase, type TestDatabase } from '../../harness/database.js';
 
 const context: ReadContext = { fetchedAt: '2026-11-25T10:00:00.000Z', timeZone: 'Asia/Tbilisi' };
 

@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliverOnce } from '../../src/telegram/deliver-once.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { startFakeTelegram } from '../helpers/fake-telegram.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { startFakeTelegram } from '../../harness/fake-telegram.js';
 
 const TOKEN = '123456:fake-token-for-the-delivery-tests';
 

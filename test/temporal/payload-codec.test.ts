@@ -2,22 +2,19 @@ import { Client } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes, randomInt } from 'node:crypto';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { PROJECT_ROOT } from '../../src/cli/temporal-cli.js';
-import type { RentProgEvent } from '../../src/rentprog/webhook-event.js';
+import type { RentProgEvent } from '../../src/rentprog/webhooks/webhook-event.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { dataConverterFor } from '../../src/temporal/data-converter.js';
 import { AesGcmPayloadCodec, ENCRYPTED_ENCODING } from '../../src/temporal/payload-codec.js';
 import { type JsonPayload, payloadFromJson, payloadToJson } from '../../src/temporal/payload-json.js';
 import type { rentprogEvent } from '../../src/workflows/rentprog-event.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { historyText } from '../helpers/history.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { historyText } from '../../harness/history.js';
+import { startCli } from '../../harness/processes.js';
 import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
@@ -195,32 +192,7 @@ describe('workflow payloads encrypted with TEMPORAL_PAYLOAD_KEYS, on the real de
 
 /** The real CLI on a free port; its one log line says where it listens. */
 async function startCodecServerProcess(payloadKeys: string) {
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [path.join(PROJECT_ROOT, 'bin', 'rentprog-flow.js'), 'codec-server', '--port', '0'],
-    {
-      env: { PATH: process.env.PATH, TEMPORAL_PAYLOAD_KEYS: payloadKeys },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /codec server (http:\/\/\S+)/.exec(output);
-      if (match) resolve(match[1]!);
-    };
-    child.stdout?.on('data', read);
-    child.stderr?.on('data', read);
-    child.once('exit', (code) => reject(new Error(`codec-server exited ${code}: ${output}`)));
-  });
-  return {
-    url,
-    output: () => output,
-    async stop() {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const server = startCli(['codec-server', '--port', '0'], { env: { TEMPORAL_PAYLOAD_KEYS: payloadKeys } });
+  const [, url] = await server.waitForOutput(/codec server (http:\/\/\S+)/, 30_000);
+  return { url: url!, output: () => server.output, stop: () => server.stop('SIGTERM') };
 }

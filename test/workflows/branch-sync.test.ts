@@ -1,9 +1,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { parseRentProgLocalTime } from '../../src/rentprog/local-time.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { markEntitiesDeleted } from '../../src/store/entity-repository.js';
 import { unstorable } from '../../src/store/storable.js';
@@ -15,7 +14,8 @@ import {
   syncNowSignal,
   syncStatusQuery,
 } from '../../src/workflows/branch-sync-types.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { databaseAndSimulatorRows } from '../../harness/database-vs-simulator.js';
 import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
@@ -95,14 +95,15 @@ describe('branchSync on the dev server', () => {
     env.client.workflow.getHandle(branchSyncWorkflowId(branch));
   const status = (branch: string) => handle(branch).query(syncStatusQuery);
 
-  async function waitForStatus(branch: string, done: (s: SyncStatus) => boolean, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const current = await status(branch);
-      if (done(current)) return current;
-      if (Date.now() > deadline) throw new Error(`sync of ${branch} stuck: ${JSON.stringify(current)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+  function waitForStatus(branch: string, done: (s: SyncStatus) => boolean, timeoutMs = 60_000) {
+    return vi.waitFor(
+      async () => {
+        const current = await status(branch);
+        if (!done(current)) throw new Error(`sync of ${branch} stuck: ${JSON.stringify(current)}`);
+        return current;
+      },
+      { timeout: timeoutMs, interval: 100 },
+    );
   }
   /** Signals a run and waits until it and anything it queued are done. */
   async function syncNow(branch: string, request = {}) {
@@ -113,53 +114,11 @@ describe('branchSync on the dev server', () => {
 
   /** Every row's key fields in Postgres equal the simulator's, for one branch (but the `except` ids). */
   async function expectExactCopy(branch: string, except: number[] = []) {
-    const data = sim.branch(branch);
-    const kept = <T extends { id: unknown }>(rows: T[]) =>
-      rows.filter((row) => !except.includes(row.id as number));
-    const bookings = await database.db.query<Record<string, unknown> & { id: number }>(
-      `SELECT rentprog_id AS id, state, car_id, client_id, total::float AS total, start_at FROM bookings
-        WHERE branch = $1 AND deleted_at IS NULL ORDER BY rentprog_id`,
-      [branch],
-    );
-    expect(kept(bookings)).toEqual(
-      kept(data.list('booking', 0, 10_000)).map((b) => ({
-        id: b.id,
-        state: b.state,
-        car_id: b.car_id,
-        client_id: b.client_id,
-        total: b.total,
-        start_at: parseRentProgLocalTime(b.start_date as string, 'Asia/Tbilisi'),
-      })),
-    );
-    const cars = await database.db.query<Record<string, unknown> & { id: number }>(
-      `SELECT rentprog_id AS id, number, car_name, state, company_id, mileage FROM cars
-        WHERE branch = $1 AND deleted_at IS NULL ORDER BY rentprog_id`,
-      [branch],
-    );
-    expect(kept(cars)).toEqual(
-      kept(data.list('car', 0, 10_000)).map(({ id, number, car_name, state, company_id, mileage }) => ({
-        id,
-        number,
-        car_name,
-        state,
-        company_id,
-        mileage,
-      })),
-    );
-    const clients = await database.db.query<Record<string, unknown> & { id: number }>(
-      `SELECT rentprog_id AS id, name, lastname, phone, category FROM clients
-        WHERE branch = $1 AND deleted_at IS NULL ORDER BY rentprog_id`,
-      [branch],
-    );
-    expect(kept(clients)).toEqual(
-      kept(data.list('client', 0, 10_000)).map(({ id, name, lastname, phone, category }) => ({
-        id,
-        name,
-        lastname,
-        phone,
-        category,
-      })),
-    );
+    const kept = (rows: { id: number }[]) => rows.filter((row) => !except.includes(row.id));
+    for (const kind of ['booking', 'car', 'client'] as const) {
+      const { inDatabase, inSimulator } = await databaseAndSimulatorRows(database.db, sim, branch, kind);
+      expect(kept(inDatabase), `${branch} ${kind}s`).toEqual(kept(inSimulator));
+    }
   }
 
   it('a first run of four branches leaves Postgres equal to the simulator', async () => {
@@ -205,14 +164,15 @@ describe('branchSync on the dev server', () => {
     expect(during.progress!.bookings!.fetched).toBeGreaterThanOrEqual(10);
     await handle('kutaisi').signal(syncNowSignal, { kinds: ['bookings'] });
     await handle('kutaisi').signal(syncNowSignal, { kinds: ['cars'] });
-    const after = await waitForStatus('kutaisi', (s) => s.runsCompleted >= before + 2 && s.state === 'idle');
-    // Give a wrongly queued third run the chance to show itself.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const settled = await status('kutaisi');
+    // Settled: nothing pending and the timer for the next scheduled run set, so a wrongly
+    // queued third run would have begun already (a run just begun shows no nextRunAt).
+    const settled = await waitForStatus(
+      'kutaisi',
+      (s) => s.runsCompleted >= before + 2 && s.state === 'idle' && !s.pending && s.nextRunAt !== null,
+    );
     expect(settled.runsCompleted).toBe(before + 2);
-    expect(after.lastRun!.counts).toHaveProperty('cars');
-    expect(after.lastRun!.counts.bookings!.fetched).toBe(sim.branch('kutaisi').count('booking'));
-    expect(settled.nextRunAt).not.toBeNull();
+    expect(settled.lastRun!.counts).toHaveProperty('cars');
+    expect(settled.lastRun!.counts.bookings!.fetched).toBe(sim.branch('kutaisi').count('booking'));
   });
 
   it('resumes at the next page after the worker stops mid-run', async () => {
@@ -284,14 +244,16 @@ describe('branchSync on the dev server', () => {
 
   it('walks several pages per activity when the budget allows, with the same result', async () => {
     const sliced = env.client.workflow.getHandle(`${branchSyncWorkflowId('batumi')}-sliced`);
-    const runs = async (n: number) => {
-      let current: SyncStatus;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        current = await sliced.query(syncStatusQuery);
-      } while (current.runsCompleted < n || current.state !== 'idle');
-      return current.lastRun!;
-    };
+    const runs = (n: number) =>
+      vi.waitFor(
+        async () => {
+          const current = await sliced.query(syncStatusQuery);
+          if (current.runsCompleted < n || current.state !== 'idle')
+            throw new Error(`run ${n} of the sliced sync not done: ${JSON.stringify(current)}`);
+          return current.lastRun!;
+        },
+        { timeout: 60_000, interval: 100 },
+      );
     await env.client.workflow.start('branchSync', {
       workflowId: sliced.workflowId,
       taskQueue,

@@ -4,12 +4,12 @@ import type { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import type { RentProgEvent } from '../../src/rentprog/webhook-event.js';
+import type { RentProgEvent } from '../../src/rentprog/webhooks/webhook-event.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { DATA_ERROR_TYPE } from '../../src/store/data-errors.js';
 import { unstorable } from '../../src/store/storable.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
 import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
 import { connectToDevServer, eventOutcome, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 

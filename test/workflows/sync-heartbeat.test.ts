@@ -2,15 +2,15 @@ import { decodePendingActivityState } from '@temporalio/client';
 import { decodeTimeoutType } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import type { Simulator } from '../../src/simulator/simulator.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { branchSyncWorkflowId, syncStatusQuery } from '../../src/workflows/branch-sync-types.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
+import { type RunningProcess, startCli } from '../../harness/processes.js';
 import { clientFor, startSimulator } from '../helpers/simulator.js';
+import { serviceEnv } from '../helpers/service.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 // The killed worker is a real process and the one taking over lives in this one, so both
@@ -21,10 +21,9 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a sync slice whose worker is ki
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let sim: Simulator;
-  let child: ChildProcess | undefined;
+  let child: RunningProcess | undefined;
   let workers: Worker[] = [];
   let running: Promise<unknown> = Promise.resolve();
-  let output = '';
   const sync = () => env.client.workflow.getHandle(branchSyncWorkflowId('tbilisi'));
 
   beforeAll(async () => {
@@ -36,7 +35,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a sync slice whose worker is ki
       .catch(() => undefined);
   });
   afterAll(async () => {
-    child?.kill('SIGKILL');
+    await child?.stop('SIGKILL');
     await sync()
       .terminate('test over')
       .catch(() => undefined);
@@ -65,20 +64,10 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a sync slice whose worker is ki
   it('is retried on its heartbeat timeout, and the run resumes at the page it was on', async () => {
     // Slow booking pages, so a slice is surely in flight (and has heartbeated) when the worker dies.
     sim.setFault('all_bookings', { latencyMs: 5000 });
-    child = spawn(process.execPath, ['bin/rentprog-flow.js', 'start', '--role', 'worker'], {
-      env: {
-        PATH: process.env.PATH,
-        RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
-        RENTPROG_WEBHOOK_SECRETS: '{"tbilisi": "placeholder-webhook-secret"}',
-        RENTPROG_BASE_URL: sim.baseUrl,
-        TEMPORAL_ADDRESS: inject('temporalAddress'),
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DATABASE_URL: database.url,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const worker = startCli(['start', '--role', 'worker'], {
+      env: serviceEnv({ keys, sim, taskQueue, database }),
     });
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child = worker;
 
     const inFlight = await vi.waitFor(
       async () => {
@@ -86,7 +75,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a sync slice whose worker is ki
           .query(syncStatusQuery)
           .catch(() => null);
         if (!status || status.current?.kind !== 'bookings' || status.current.page < 3)
-          throw new Error(`not on booking page 3 yet: ${output.slice(-500)}`);
+          throw new Error(`not on booking page 3 yet: ${worker.output.slice(-500)}`);
         const slice = (await sync().describe()).raw.pendingActivities?.find(
           (a) => a.activityType?.name === 'syncPages',
         );
@@ -96,9 +85,7 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)('a sync slice whose worker is ki
       },
       { timeout: 150_000, interval: 200 },
     );
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
+    await worker.stop('SIGKILL');
     child = undefined;
     const killedAt = Date.now();
     sim.faults.clear();

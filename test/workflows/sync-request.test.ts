@@ -6,7 +6,7 @@ import type { Simulator } from '../../src/simulator/simulator.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { readSyncStatus, requestSync, syncFinished } from '../../src/temporal/sync-control.js';
 import { branchSyncWorkflowId } from '../../src/workflows/branch-sync-types.js';
-import { createTestDatabase, type TestDatabase } from '../helpers/database.js';
+import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
 import { clientFor, startSimulator } from '../helpers/simulator.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 

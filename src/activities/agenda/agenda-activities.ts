@@ -1,5 +1,5 @@
 import type { Metrics } from '../../metrics/metrics.js';
-import { localDayOf, type LocalDay } from '../../rentprog/local-day.js';
+import { localDayOf, type LocalDay } from '../../time/local-day.js';
 import type { Queryable } from '../../store/db.js';
 import { deliverOnce, type DeliveryOutcome } from '../../telegram/deliver-once.js';
 import type { TelegramSettings } from '../../telegram/send-message.js';

@@ -1,4 +1,4 @@
-import { dayBounds, type LocalDay } from '../../rentprog/local-day.js';
+import { dayBounds, type LocalDay } from '../../time/local-day.js';
 import { readAgenda } from '../../store/agenda-queries.js';
 import type { Queryable } from '../../store/db.js';
 import { agendaTexts, type BranchDisplay, zoneOf } from '../../texts/agenda.js';

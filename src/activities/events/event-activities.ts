@@ -1,9 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { RentProgClient } from '../../rentprog/client.js';
-import { getEntity, type EntityOf } from '../../rentprog/entities.js';
-import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
-import { RentProgInvalidResponseError, RentProgNotFoundError } from '../../rentprog/errors.js';
-import type { StoredEntity } from '../../rentprog/webhook-event.js';
+import type { RentProgClient } from '../../rentprog/api/client.js';
+import { getEntity, type EntityOf } from '../../rentprog/api/entities.js';
+import { bookingRow, carRow, clientRow, type ReadContext } from '../../store/entity-rows.js';
+import { RentProgInvalidResponseError, RentProgNotFoundError } from '../../rentprog/api/errors.js';
+import type { StoredEntity } from '../../rentprog/webhooks/webhook-event.js';
 import { DATA_ERROR_TYPE } from '../../store/data-errors.js';
 import type { Queryable } from '../../store/db.js';
 import type { Incidents } from '../../incidents/incidents.js';

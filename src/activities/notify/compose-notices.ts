@@ -1,7 +1,7 @@
 import { DEFAULT_TIME_ZONE } from '../../config/config.js';
 import { kindsToTell, type NotifyEventKind } from '../../notify/notice-kinds.js';
-import { parseRentProgLocalTime } from '../../rentprog/local-time.js';
-import type { RentProgEvent } from '../../rentprog/webhook-event.js';
+import { parseRentProgLocalTime } from '../../time/local-time.js';
+import type { RentProgEvent } from '../../rentprog/webhooks/webhook-event.js';
 import { branchCompanyIds, branchOfCompany } from '../../store/branch-companies.js';
 import type { Queryable } from '../../store/db.js';
 import { branchLabel } from '../../texts/format.js';

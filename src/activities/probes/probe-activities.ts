@@ -1,5 +1,5 @@
-import type { RentProgClient } from '../../rentprog/client.js';
-import { pingBranch } from '../../rentprog/ping.js';
+import type { RentProgClient } from '../../rentprog/api/client.js';
+import { pingBranch } from '../../rentprog/api/ping.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import type { Queryable } from '../../store/db.js';
 import type { ProbeResult, ProbeSpec } from '../../workflows/health-check-types.js';

@@ -1,4 +1,4 @@
-import { RentProgError } from '../../rentprog/errors.js';
+import { RentProgError } from '../../rentprog/api/errors.js';
 import { HttpProbeError } from './http-probe.js';
 import { MAX_REASON_LENGTH } from '../../workflows/health-check-types.js';
 

@@ -1,8 +1,8 @@
 import { activityInfo } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { RentProgClient } from '../../rentprog/client.js';
-import { bookingRow, carRow, clientRow, type ReadContext } from '../../rentprog/entity-rows.js';
-import { fetchPage, type ListItem, type PageCursor } from '../../rentprog/pages.js';
+import type { RentProgClient } from '../../rentprog/api/client.js';
+import { bookingRow, carRow, clientRow, type ReadContext } from '../../store/entity-rows.js';
+import { fetchPage, type ListItem, type PageCursor } from '../../rentprog/api/pages.js';
 import type { Incidents } from '../../incidents/incidents.js';
 import { incidentKeys } from '../../incidents/keys.js';
 import type { Metrics } from '../../metrics/metrics.js';
