@@ -1,10 +1,9 @@
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
-import { WORKFLOWS_PATH } from '../src/temporal/workflows-path.js';
+import { bundleWorkflows } from '../harness/workflow-bundle.js';
 
 export const SUGGEST_CONTINUE_AS_NEW_AT = 100;
 
@@ -27,7 +26,7 @@ export default async function setup(project: TestProject) {
   });
 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rentprog-flow-test-'));
-  const bundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quietLogger });
+  const bundle = await bundleWorkflows();
   const workflowBundlePath = path.join(dir, 'workflow-bundle.js');
   await writeFile(workflowBundlePath, bundle.code);
 
@@ -39,12 +38,3 @@ export default async function setup(project: TestProject) {
     await rm(dir, { recursive: true, force: true });
   };
 }
-
-const quietLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

@@ -1,8 +1,8 @@
 import proto from '@temporalio/proto';
-import { bundleWorkflowCode, type ReplayResult, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { type ReplayResult, Worker } from '@temporalio/worker';
 import { readdir, readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { WORKFLOWS_PATH } from '../src/temporal/workflows-path.js';
+import { bundleWorkflows } from '../harness/workflow-bundle.js';
 import { historyFromJson } from './histories/history-json.js';
 import './setup-runtime.js';
 
@@ -32,10 +32,7 @@ describe('recorded histories replay under the current workflow code', () => {
   // One replay worker for all of them: a history whose commands the code no longer
   // issues in the same order fails with a non-determinism error naming the command.
   beforeAll(async () => {
-    const workflowBundle: WorkflowBundle = await bundleWorkflowCode({
-      workflowsPath: WORKFLOWS_PATH,
-      logger: quietBundler,
-    });
+    const workflowBundle = await bundleWorkflows();
     for await (const result of Worker.runReplayHistories({ workflowBundle }, histories())) {
       results.set(result.workflowId, result);
     }
@@ -62,12 +59,3 @@ describe('recorded histories replay under the current workflow code', () => {
     expect(result!.error?.message).toBeUndefined();
   });
 });
-
-const quietBundler = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: (message: string) => console.warn(message),
-  error: (message: string) => console.error(message),
-};

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { Simulator } from '../simulator/simulator.js';
 import { openDatabase } from '../store/open-database.js';
 import { serveCodec } from '../temporal/codec-server.js';
 import { createWorkers, stopWorkers } from '../temporal/create-worker.js';
-import { dataConverterFor } from '../temporal/data-converter.js';
+import { serviceClient } from '../temporal/data-converter.js';
 import { agendaScheduleId, ensureAgendaSchedules } from '../temporal/ensure-agenda-schedules.js';
 import { ensureBranchSyncs } from '../temporal/ensure-branch-syncs.js';
 import { installRuntime } from '../temporal/install-runtime.js';
@@ -84,11 +84,7 @@ export async function runDemo(options: { once: boolean }): Promise<void> {
 
   const db = await openDatabase({ dataDir, url: config.database.url });
   const clientConnection = await Connection.connect({ address: devServer.address });
-  const client = new Client({
-    connection: clientConnection,
-    namespace: config.temporal.namespace,
-    dataConverter: dataConverterFor(config.temporal),
-  });
+  const client = serviceClient(clientConnection, config.temporal);
   const nativeConnection = await NativeConnection.connect({ address: devServer.address });
   // Without a bot token the branch chats are an outbox here, and the summary shows what they would read.
   const outbox = base.telegram.botToken ? undefined : await startDemoOutbox();

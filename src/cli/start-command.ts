@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { createProbeActivities } from '../activities/probes/probe-activities.js';
 import { createBot } from '../bot/create-bot.js';
@@ -14,7 +14,7 @@ import { webhookUrls } from '../ingress/webhook-urls.js';
 import { rentprogClientFromConfig } from '../rentprog/api/client-from-config.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
-import { dataConverterFor } from '../temporal/data-converter.js';
+import { serviceClient } from '../temporal/data-converter.js';
 import { runWorker } from '../temporal/run-worker.js';
 import type { Role } from './roles.js';
 
@@ -77,11 +77,7 @@ function buildBot(config: Config, db: Db, logger: Logger) {
     token: config.telegram.botToken!,
     apiRoot: config.telegram.apiRoot,
     adminIds: config.telegram.adminIds,
-    client: new Client({
-      connection,
-      namespace: config.temporal.namespace,
-      dataConverter: dataConverterFor(config.temporal),
-    }),
+    client: serviceClient(connection, config.temporal),
     taskQueue: config.temporal.taskQueue,
     branches: config.branches,
     branchNames: config.branchNames,

@@ -1,11 +1,11 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { createProbeActivities } from '../activities/probes/probe-activities.js';
 import { botTexts } from '../texts/bot.js';
 import type { Config } from '../config/config.js';
 import { deadLetterCounter } from '../ingress/dead-letter-count.js';
 import { rentprogClientFromConfig } from '../rentprog/api/client-from-config.js';
 import { openDatabase } from '../store/open-database.js';
-import { dataConverterFor } from '../temporal/data-converter.js';
+import { serviceClient } from '../temporal/data-converter.js';
 import { checkSystem } from '../temporal/system-status.js';
 
 /** `rentprog-flow status`: the bot's health table in the terminal; exit code 1 if anything failed. */
@@ -20,11 +20,7 @@ export async function runStatus(config: Config, options: { json: boolean }): Pro
       stripe: config.stripe,
     });
     const status = await checkSystem({
-      client: new Client({
-        connection,
-        namespace: config.temporal.namespace,
-        dataConverter: dataConverterFor(config.temporal),
-      }),
+      client: serviceClient(connection, config.temporal),
       taskQueue: config.temporal.taskQueue,
       branches: config.branches,
       probeDirectly: (spec) => probes.runProbe(spec),

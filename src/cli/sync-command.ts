@@ -1,7 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { type Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/config.js';
 import { botTexts } from '../texts/bot.js';
-import { dataConverterFor } from '../temporal/data-converter.js';
+import { serviceClient } from '../temporal/data-converter.js';
 import { readSyncStatus, requestSync, syncFinished } from '../temporal/sync-control.js';
 import type { SyncStatus } from '../workflows/branch-sync-types.js';
 
@@ -31,11 +31,7 @@ export async function runSync(config: Config, options: SyncOptions): Promise<num
   }
   const branches = options.branch ? [options.branch] : config.branches;
   const connection = await Connection.connect({ address: config.temporal.address });
-  const client = new Client({
-    connection,
-    namespace: config.temporal.namespace,
-    dataConverter: dataConverterFor(config.temporal),
-  });
+  const client = serviceClient(connection, config.temporal);
   try {
     const requested = await requestSync(client, branches, options.full ? { full: true } : {}, config);
     const outcomes: Outcome[] = options.wait

@@ -1,9 +1,8 @@
-import { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.js';
 import { Metrics } from '../metrics/metrics.js';
 import type { Queryable } from '../store/db.js';
-import { dataConverterFor } from '../temporal/data-converter.js';
+import { serviceClient } from '../temporal/data-converter.js';
 import type { IngressDeps } from './app.js';
 import { serveIngress } from './serve-ingress.js';
 import { ingressConnection } from './temporal-connection.js';
@@ -24,11 +23,7 @@ export async function runIngress(
   db?: Queryable,
 ): Promise<void> {
   const connection = ingressConnection(config.temporal.address);
-  const client = new Client({
-    connection,
-    namespace: config.temporal.namespace,
-    dataConverter: dataConverterFor(config.temporal),
-  });
+  const client = serviceClient(connection, config.temporal);
   const ingress = await serveIngress({ config, client, logger, metrics, telegramWebhook, db });
   logger.info({ port: config.http.port }, 'ingress listening');
   for (const { branch, url } of webhookUrls(config)) logger.info({ branch, url }, 'webhook URL');

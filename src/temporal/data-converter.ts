@@ -1,3 +1,4 @@
+import { Client, type Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config/config.js';
 import { AesGcmPayloadCodec } from './payload-codec.js';
@@ -13,4 +14,12 @@ export const UNENCRYPTED_PAYLOADS_WARNING =
  */
 export function dataConverterFor(temporal: Pick<Config['temporal'], 'payloadKeys'>): DataConverter {
   return temporal.payloadKeys ? { payloadCodecs: [new AesGcmPayloadCodec(temporal.payloadKeys)] } : {};
+}
+
+/** A Client of the service's namespace that encrypts and decrypts as its workers do. */
+export function serviceClient(
+  connection: Connection,
+  temporal: Pick<Config['temporal'], 'namespace' | 'payloadKeys'>,
+): Client {
+  return new Client({ connection, namespace: temporal.namespace, dataConverter: dataConverterFor(temporal) });
 }

@@ -1,4 +1,4 @@
-import { Client, Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { activitiesFromConfig } from '../activities/from-config.js';
 import type { Config } from '../config/config.js';
@@ -8,7 +8,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import type { Db } from '../store/db.js';
 import { openDatabase } from '../store/open-database.js';
 import { createWorkers, stopWorkers } from './create-worker.js';
-import { dataConverterFor } from './data-converter.js';
+import { serviceClient } from './data-converter.js';
 import { ensureBranchSyncs } from './ensure-branch-syncs.js';
 import { agendaScheduleId, ensureAgendaSchedules } from './ensure-agenda-schedules.js';
 import { ensureHealthSchedule, HEALTH_SCHEDULE_ID } from './ensure-health-schedule.js';
@@ -21,11 +21,7 @@ import { installRuntime } from './install-runtime.js';
 async function ensureSyncs(config: Config): Promise<void> {
   const connection = await Connection.connect({ address: config.temporal.address });
   try {
-    const client = new Client({
-      connection,
-      namespace: config.temporal.namespace,
-      dataConverter: dataConverterFor(config.temporal),
-    });
+    const client = serviceClient(connection, config.temporal);
     await ensureBranchSyncs(client, config);
     await ensureAgendaSchedules(client, config);
     await ensureHealthSchedule(client, config);

@@ -43,16 +43,7 @@ export async function startService(
     activities: createActivities({ db: database.db, rentprog: clientFor(sim, keys), ...deps }),
   });
   const running = Promise.all(workers.map((w) => w.run()));
-  const config = {
-    branches: BRANCHES,
-    temporal: { address: '', namespace: 'default', taskQueue },
-    rentprog: {
-      syncIntervalMs: 3_600_000,
-      pageLimit: 20,
-      pollSinceDays: 3650,
-      maxRequestsPerMinute: 60_000,
-    } as never,
-  };
+  const config = testSyncConfig(taskQueue);
   await ensureBranchSyncs(env.client, config);
   for (const branch of BRANCHES) {
     await waitForSync(
@@ -98,3 +89,13 @@ export function serviceEnv(options: {
     ...(database.url ? { DATABASE_URL: database.url } : { DATA_DIR: dataDir! }),
   };
 }
+
+/**
+ * The sync settings tests start branchSync with: hourly (so runs come when a test asks),
+ * every booking however old, and a request budget that holds nothing back unless given.
+ */
+export const testSyncConfig = (taskQueue: string, maxRequestsPerMinute = 60_000, branches = BRANCHES) => ({
+  branches,
+  temporal: { address: '', namespace: 'default', taskQueue },
+  rentprog: { syncIntervalMs: 3_600_000, pageLimit: 20, pollSinceDays: 3650, maxRequestsPerMinute } as never,
+});

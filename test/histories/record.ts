@@ -4,14 +4,14 @@
  * simulator, a fake Telegram and an in-memory database, and overwrites the *.json files.
  */
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { bundleWorkflows } from '../../harness/workflow-bundle.js';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { createActivities } from '../../src/activities/index.js';
 import type { RentProgEvent } from '../../src/rentprog/webhooks/webhook-event.js';
 import { createWorkers } from '../../src/temporal/create-worker.js';
 import { installRuntime } from '../../src/temporal/install-runtime.js';
-import { WORKFLOWS_PATH } from '../../src/temporal/workflows-path.js';
 import type { branchSync } from '../../src/workflows/branch-sync.js';
 import {
   type BranchSyncInput,
@@ -46,7 +46,7 @@ const sim = await startSimulator(keys, {
     { name: 'service-center', companyToken: keys['service-center']!, bookings: 5, cars: 2, clients: 5 },
   ],
 });
-const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: quiet() });
+const workflowBundle = await bundleWorkflows();
 
 let workers: Worker[] = [];
 let running: Promise<unknown> = Promise.resolve();
@@ -189,9 +189,4 @@ try {
   await telegram.close();
   await database.drop();
   await server.stop();
-}
-
-function quiet() {
-  const nothing = () => undefined;
-  return { log: nothing, trace: nothing, debug: nothing, info: nothing, warn: nothing, error: console.error };
 }

@@ -13,6 +13,7 @@ import { createTestDatabase, type TestDatabase } from '../../harness/database.js
 import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { captureLogs } from '../helpers/log-capture.js';
 import { clientFor, expectNoSecret, startSimulator } from '../helpers/simulator.js';
+import { testSyncConfig } from '../helpers/service.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 import { alertingIncidents, alertsIn } from './alerting.js';
 
@@ -77,19 +78,7 @@ describe("a branch's RentProg token refused, then restored", () => {
   it('tells the alert chat once per incident, and once when each is over', async () => {
     sim.setFault(`get_token@${BRANCH}`, { status: 401 });
     const handle = await env.client.workflow.start<typeof branchSync>('branchSync', {
-      ...branchSyncStartOptions(
-        {
-          branches: [BRANCH],
-          temporal: { address: '', namespace: 'default', taskQueue },
-          rentprog: {
-            syncIntervalMs: 3_600_000,
-            pageLimit: 20,
-            pollSinceDays: 3650,
-            maxRequestsPerMinute: 60_000,
-          },
-        } as never,
-        BRANCH,
-      ),
+      ...branchSyncStartOptions(testSyncConfig(taskQueue, 60_000, [BRANCH]), BRANCH),
     });
 
     await vi.waitFor(() => expect(alertsIn(telegram)).toHaveLength(2), { timeout: 30_000, interval: 100 });

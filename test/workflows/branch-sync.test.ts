@@ -17,6 +17,7 @@ import {
 import { createTestDatabase, type TestDatabase } from '../../harness/database.js';
 import { databaseAndSimulatorRows } from '../../harness/database-vs-simulator.js';
 import { BRANCHES, clientFor, companyTokens, startSimulator } from '../helpers/simulator.js';
+import { testSyncConfig } from '../helpers/service.js';
 import { connectToDevServer, uniqueTaskQueue, workflowBundle } from '../helpers/temporal.js';
 
 describe('branchSync on the dev server', () => {
@@ -29,17 +30,8 @@ describe('branchSync on the dev server', () => {
   let running: Promise<unknown> = Promise.resolve();
   let tokenExpiry: NodeJS.Timeout | undefined;
 
-  const config = {
-    branches: BRANCHES,
-    temporal: { address: '', namespace: 'default', taskQueue },
-    // RentProg's real budget: one page per activity, so progress shows page by page.
-    rentprog: {
-      syncIntervalMs: 3_600_000,
-      pageLimit: 20,
-      pollSinceDays: 3650,
-      maxRequestsPerMinute: 120,
-    } as never,
-  };
+  // RentProg's real budget: one page per activity, so progress shows page by page.
+  const config = testSyncConfig(taskQueue, 120);
 
   async function startWorkers() {
     workers = await createWorkers({
