@@ -1,11 +1,11 @@
 import {
   type Client,
-  ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   type ScheduleOptions,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
 import type { Config } from '../config/config.js';
+import { upsertSchedule } from './upsert-schedule.js';
 import type { dailyAgenda } from '../workflows/daily-agenda.js';
 import { BRANCH_SEARCH_ATTRIBUTE } from '../workflows/search-attributes.js';
 
@@ -57,16 +57,7 @@ export async function ensureAgendaSchedules(client: Client, config: AgendaSchedu
   const ids: string[] = [];
   for (const branch of config.branches) {
     const scheduleId = agendaScheduleId(branch);
-    const wanted = agendaSchedule(config, branch);
-    try {
-      await client.schedule.create({ scheduleId, ...wanted });
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(scheduleId).update<typeof dailyAgenda>((previous) => ({
-        ...wanted,
-        state: { paused: previous.state.paused, note: previous.state.note },
-      }));
-    }
+    await upsertSchedule(client, scheduleId, agendaSchedule(config, branch));
     ids.push(scheduleId);
   }
   return ids;

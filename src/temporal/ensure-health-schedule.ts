@@ -1,11 +1,11 @@
 import {
   type Client,
-  ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   type ScheduleOptions,
   type ScheduleOptionsStartWorkflowAction,
 } from '@temporalio/client';
 import type { Config } from '../config/config.js';
+import { upsertSchedule } from './upsert-schedule.js';
 import type { healthCheck } from '../workflows/health-check.js';
 import { standardProbes } from '../workflows/health-check-types.js';
 
@@ -45,15 +45,6 @@ export function healthSchedule(config: HealthScheduleConfig): HealthSchedule {
  * Safe at every start-up.
  */
 export async function ensureHealthSchedule(client: Client, config: HealthScheduleConfig): Promise<string> {
-  const wanted = healthSchedule(config);
-  try {
-    await client.schedule.create({ scheduleId: HEALTH_SCHEDULE_ID, ...wanted });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(HEALTH_SCHEDULE_ID).update<typeof healthCheck>((previous) => ({
-      ...wanted,
-      state: { paused: previous.state.paused, note: previous.state.note },
-    }));
-  }
+  await upsertSchedule(client, HEALTH_SCHEDULE_ID, healthSchedule(config));
   return HEALTH_SCHEDULE_ID;
 }
