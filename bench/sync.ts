@@ -16,8 +16,10 @@ import { Simulator } from '../src/simulator/simulator.js';
 import { createPostgresDatabase } from '../harness/database.js';
 import { freePort } from '../harness/ports.js';
 import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
+import { waitFor } from '../harness/wait.js';
 import type { RunSummary } from '../src/workflows/branch-sync-types.js';
 import { BENCH_ADMIN_URL, firstSyncRun, runScript, scrapeSum, spawnService } from './service-process.js';
+import { streamWebhooks, type WebhookStreamResult } from './webhook-stream.js';
 
 const [mode = 'flow', branchCount = '1', bookingsText = '10000', latencyText = '0', clientsText, carsText] =
   process.argv.slice(2);
@@ -26,6 +28,9 @@ const heapMb = process.env.BENCH_HEAP_MB;
 const latencyMs = Number(latencyText);
 const BRANCH_NAMES = ['tbilisi', 'batumi', 'kutaisi', 'service-center'];
 const branches = BRANCH_NAMES.slice(0, Number(branchCount));
+const WEBHOOK_SECRET = 'bench-webhook-secret';
+// An operator's day: webhooks keep coming while the sync runs, and must be answered fast.
+const WEBHOOKS_PER_SECOND = 10;
 
 async function main() {
   const keys = Object.fromEntries(branches.map((b) => [b, randomBytes(16).toString('hex')]));
@@ -43,9 +48,7 @@ async function main() {
   const database = await createPostgresDatabase(BENCH_ADMIN_URL, 'rentprog_bench');
   const env = {
     RENTPROG_BRANCH_KEYS: JSON.stringify(keys),
-    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(
-      Object.fromEntries(branches.map((b) => [b, 'bench-webhook-secret'])),
-    ),
+    RENTPROG_WEBHOOK_SECRETS: JSON.stringify(Object.fromEntries(branches.map((b) => [b, WEBHOOK_SECRET]))),
     RENTPROG_BASE_URL: sim.baseUrl,
     // The simulator has no rate limit; the budget would otherwise be the bottleneck.
     RENTPROG_MAX_RPM: '1000000',
@@ -53,7 +56,7 @@ async function main() {
     DATABASE_URL: database.url,
   };
   try {
-    const result = mode === 'naive' ? await naive(env) : await flow(env);
+    const result = mode === 'naive' ? await naive(env) : await flow(env, sim);
     const requests = sim.requests.count();
     console.log(
       JSON.stringify({
@@ -69,6 +72,7 @@ async function main() {
         apiShare: `${Math.round(result.apiShare * 100)}%`,
         peakRssMb: result.peakRssMb,
         heapCapMb: heapMb ?? 'none',
+        ...result.webhooks,
       }),
     );
   } finally {
@@ -77,7 +81,7 @@ async function main() {
   }
 }
 
-async function flow(env: Record<string, string>) {
+async function flow(env: Record<string, string>, sim: Simulator) {
   const server = await startTemporalDevServer();
   const port = await freePort();
   const service = spawnService('all', {
@@ -93,15 +97,36 @@ async function flow(env: Record<string, string>) {
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   try {
+    await waitFor(
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok || undefined,
+          () => undefined,
+        ),
+      {
+        timeoutMs: 120_000,
+        what: 'the service to answer /healthz',
+      },
+    );
+    const webhooks = streamWebhooks({
+      sim,
+      port,
+      secrets: Object.fromEntries(branches.map((b) => [b, WEBHOOK_SECRET])),
+      perSecond: WEBHOOKS_PER_SECOND,
+    });
     const runs = await Promise.all(
       branches.map((branch) => firstSyncRun(client, branch, service, 60 * 60_000)),
     );
+    const webhookFigures = await webhooks.stop();
     const failed = runs.find((run) => run.status !== 'succeeded');
     if (failed) throw new Error(`a sync failed: ${failed.errors.join('; ')}`);
-    const apiSeconds = await scrapeSum(
-      `http://127.0.0.1:${port}/metrics`,
-      'rentprog_api_request_seconds_sum',
+    // The sync's own waits: the list endpoints, not the webhooks' single-record fetches.
+    const listSeconds = await Promise.all(
+      ['/all_cars_full', '/clients', '/all_bookings'].map((endpoint) =>
+        scrapeSum(`http://127.0.0.1:${port}/metrics`, 'rentprog_api_request_seconds_sum', { endpoint }),
+      ),
     );
+    const apiSeconds = listSeconds.reduce((sum, seconds) => sum + seconds, 0);
     // Each branch walks its pages one after another, so its own time is the run's length.
     const branchSeconds = runs.reduce((sum, run) => sum + runSeconds(run), 0);
     return {
@@ -111,6 +136,7 @@ async function flow(env: Record<string, string>) {
       rows: runs.reduce((sum, run) => sum + rowsOf(run), 0),
       apiShare: apiSeconds / branchSeconds,
       peakRssMb: (await service.memory()).peakMb,
+      webhooks: webhookFigures,
     };
   } finally {
     await service.stop();
@@ -128,6 +154,7 @@ async function naive(env: Record<string, string>) {
     // Each branch waits on its own requests, so the time to share is the run's per branch.
     apiShare: result.apiSeconds / (result.seconds * branches.length),
     peakRssMb: result.peakRssMb,
+    webhooks: undefined as WebhookStreamResult | undefined,
   };
 }
 

@@ -3,6 +3,8 @@
 // in the Docker image, which has no src/); otherwise the TypeScript sources through tsx, so a
 // leftover `npm run build` never runs older code than the checkout holds.
 import { readdirSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { followLauncher, relaunchWithMemoryDefaults, wantsMemoryDefaults } from './memory-defaults.js';
 
 const compiled = new URL('../lib/cli/main.js', import.meta.url);
 const sources = new URL('../src/', import.meta.url);
@@ -17,12 +19,21 @@ function newestChange(dir) {
   return newest;
 }
 
-const built = statSync(compiled, { throwIfNoEntry: false });
-const source = statSync(sources, { throwIfNoEntry: false });
-if (built && (!source || built.mtimeMs > newestChange(sources))) {
-  await import(compiled.href);
+if (wantsMemoryDefaults()) {
+  relaunchWithMemoryDefaults(fileURLToPath(import.meta.url));
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  await import(new URL('../src/cli/main.ts', import.meta.url).href);
+  followLauncher();
+  await runService();
+}
+
+async function runService() {
+  const built = statSync(compiled, { throwIfNoEntry: false });
+  const source = statSync(sources, { throwIfNoEntry: false });
+  if (built && (!source || built.mtimeMs > newestChange(sources))) {
+    await import(compiled.href);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(new URL('../src/cli/main.ts', import.meta.url).href);
+  }
 }

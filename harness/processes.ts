@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { PROJECT_ROOT } from '../src/cli/temporal-cli.js';
@@ -95,12 +95,33 @@ export class RunningProcess {
   }
 }
 
-/** A process's resident memory now and at its peak, in MiB (Linux /proc). */
+/**
+ * Resident memory, now and at its peak, in MiB (Linux /proc), of a process and every
+ * process it started: `rentprog-flow start` is a small launcher with the service in its
+ * child (bin/memory-defaults.js), and a service run from the sources has tsx's esbuild
+ * beside it. A parent with children counts only its anonymous memory: its file pages are
+ * the Node binary its child maps too. Peaks are summed, so the figure is an upper bound.
+ */
 export async function memoryOf(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  const children = await childrenOf(pid);
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const mb = (field: string) =>
-    Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1]) / 1024);
-  return { rssMb: mb('VmRSS'), peakMb: mb('VmHWM') };
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  let rss = children.length > 0 ? kb('RssAnon') : kb('VmRSS');
+  let peak = children.length > 0 ? kb('RssAnon') : kb('VmHWM');
+  for (const child of children) {
+    const memory = await memoryOf(child).catch(() => ({ rssMb: 0, peakMb: 0 }));
+    rss += memory.rssMb * 1024;
+    peak += memory.peakMb * 1024;
+  }
+  return { rssMb: Math.round(rss / 1024), peakMb: Math.round(peak / 1024) };
+}
+
+async function childrenOf(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`).catch(() => []);
+  const lists = await Promise.all(
+    tasks.map((task) => readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '')),
+  );
+  return lists.flatMap((list) => list.split(' ').filter(Boolean).map(Number));
 }
 
 /** Starts `command` with exactly `options.env` (plus PATH). */

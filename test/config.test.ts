@@ -49,6 +49,7 @@ describe('configuration', () => {
       address: 'localhost:7233',
       namespace: 'default',
       taskQueue: 'rentprog',
+      workflowCache: 100,
     });
     expect(config.database).toEqual({ url: undefined, dataDir: './data' });
     expect(config.telegram).toMatchObject({ botToken: undefined, adminIds: [], notifyChats: {} });

@@ -40,6 +40,8 @@ export interface Config {
     metricsAddress?: string;
     /** AES-256-GCM keys for workflow payloads, the first encrypts. Secret. Unset: plain payloads. */
     payloadKeys?: { id: string; key: Buffer }[];
+    /** Workflows a worker keeps in memory between their tasks (`maxCachedWorkflows`); unset: the SDK's default. */
+    workflowCache?: number;
   };
   /** `url` for a Postgres server, otherwise PGlite files under `dataDir`. */
   database: { url?: string; dataDir: string };

@@ -145,6 +145,7 @@ function toConfig(env: Env): Config {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       metricsAddress: env.TEMPORAL_METRICS_ADDRESS,
       payloadKeys: env.TEMPORAL_PAYLOAD_KEYS,
+      workflowCache: env.TEMPORAL_WORKFLOW_CACHE,
     },
     database: { url: env.DATABASE_URL, dataDir: env.DATA_DIR },
     telegram: {

@@ -177,6 +177,9 @@ export const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('rentprog'),
   TEMPORAL_PAYLOAD_KEYS: payloadKeys.optional(),
+  // The SDK's own default grows with the heap limit (about 2,300 on a 24 GiB machine) and
+  // keeps every open event workflow of the dedup window in memory; evicted ones replay.
+  TEMPORAL_WORKFLOW_CACHE: integer(40, 100_000).default(100),
   TEMPORAL_METRICS_ADDRESS: z
     .string()
     .regex(/^[\w.-]+:\d+$/, 'must be host:port, e.g. 0.0.0.0:9464')

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What one RentProg request looked like, reported by the API client. */
 export interface RentProgRequestObservation {
@@ -13,9 +13,14 @@ export interface RentProgRequestObservation {
  * `/metrics` and, with METRICS_PORT, by any role (serve-metrics.ts). Temporal's own SDK
  * metrics are separate (the Runtime's exporter).
  * Labels stay bounded: configured branch names, normalized endpoints, fixed outcomes.
+ * The process's own series (resident memory, heap, event-loop lag, GC pauses) come with
+ * it, for the memory and latency budgets in docs/operations.md.
  */
 export class Metrics {
   readonly registry = new Registry();
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
   private readonly webhooks = new Counter({
     name: 'rentprog_webhooks_total',
     help: 'Webhooks by branch, normalized type and outcome (accepted, duplicate, spooled, rejected_<code>)',

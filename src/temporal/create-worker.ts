@@ -2,8 +2,9 @@ import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/w
 import type { Activities } from '../activities/index.js';
 import type { Config } from '../config/config.js';
 import { rentprogTaskQueue } from '../workflows/task-queues.js';
+import { bundleInChildProcess } from './bundle-in-child.js';
 import { dataConverterFor } from './data-converter.js';
-import { prebuiltWorkflowBundle, WORKFLOWS_PATH } from './workflows-path.js';
+import { prebuiltWorkflowBundle } from './workflows-path.js';
 
 export interface WorkerParams {
   connection: NativeConnection;
@@ -19,6 +20,12 @@ export interface WorkerParams {
 // In-flight activities get 20 s to finish on shutdown before they are cancelled.
 const GRACEFUL = { shutdownGraceTime: '20s', shutdownForceTime: '25s' } as const;
 
+// A branch's queue hands out at most RENTPROG_MAX_RPM/60 tasks a second, which one long
+// poll keeps up with many times over. The SDK's default of 10 polls per queue made 100
+// branches 1,010 polls per process, and the frontend takes 1,200 per namespace and API
+// (frontend.namespaceCount). SDK 1.24 ignores maxConcurrentActivityTaskPolls.
+const BRANCH_QUEUE_POLLER = { type: 'simple-maximum', maximum: 1 } as const;
+
 /**
  * The workers of one process: the main one for TEMPORAL_TASK_QUEUE (workflows and
  * activities), and one per branch whose RentProg activities the Temporal server spaces
@@ -31,7 +38,8 @@ export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
     taskQueue: params.temporal.taskQueue,
     dataConverter: dataConverterFor(params.temporal),
     activities: params.activities,
-    ...workflowCode(params.workflowBundle ?? prebuiltWorkflowBundle()),
+    workflowBundle: params.workflowBundle ?? prebuiltWorkflowBundle() ?? (await bundleInChildProcess()),
+    maxCachedWorkflows: params.temporal.workflowCache,
     ...GRACEFUL,
   });
   const perBranch = await Promise.all(
@@ -43,15 +51,12 @@ export async function createWorkers(params: WorkerParams): Promise<Worker[]> {
         dataConverter: dataConverterFor(params.temporal),
         activities: params.activities,
         maxTaskQueueActivitiesPerSecond: params.maxRequestsPerMinute / 60,
+        activityTaskPollerBehavior: BRANCH_QUEUE_POLLER,
         ...GRACEFUL,
       }),
     ),
   );
   return [main, ...perBranch];
-}
-
-function workflowCode(bundle: WorkerOptions['workflowBundle']): Partial<WorkerOptions> {
-  return bundle ? { workflowBundle: bundle } : { workflowsPath: WORKFLOWS_PATH };
 }
 
 /**
