@@ -25,43 +25,71 @@ export interface UpsertResult {
   stale: number;
 }
 
+/** Ids a sync walk saw, and when: their rows are marked seen whether or not their data was newer. */
+export interface SeenIds {
+  rentprogIds: number[];
+  at: string;
+}
+
 /**
  * Inserts or updates a batch of one branch's entities in one statement. A row is only
  * replaced by a version that is at least as new: first by RentProg's `updated_at`
  * where both sides have one, then by our fetch time. Writing the same row twice is
  * harmless (idempotent), which activities rely on because they may run more than once.
+ * With `seen`, the same statement also does what `markSeen` does for those ids, saving
+ * a sync page its second round trip.
  */
 export async function upsertEntities<K extends EntityKind>(
   db: Queryable,
   kind: K,
   branch: string,
   rows: EntityRow<K>[],
+  seen?: SeenIds,
 ): Promise<UpsertResult> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, stale: 0 };
-  const { table, columns } = ENTITY_TABLES[kind];
-  const names = Object.keys(columns);
-  const types = Object.values(columns) as SqlType[];
-
+  if (rows.length === 0) {
+    if (seen) await markSeen(db, kind, branch, seen.rentprogIds, seen.at);
+    return { inserted: 0, updated: 0, stale: 0 };
+  }
+  const statement = upsertStatement(kind);
   const latest = newestPerId(rows);
   // Values are serialised here only: each column gets what its type can hold (or NULL),
   // and every string, `data` included, what Postgres can store (see storable.ts).
-  const records = storable(
-    latest.map((row) => ({
-      ...Object.fromEntries(
-        names.map((name, i) => [
-          name,
-          columnValue(types[i]!, (row.columns as Record<string, unknown>)[name]),
-        ]),
-      ),
-      rentprog_id: row.rentprogId,
-      data: row.data,
-      rentprog_updated_at: columnValue('timestamptz', row.rentprogUpdatedAt),
-      fetched_at: row.fetchedAt,
-      details_fetched_at: row.fromDetails ? row.fetchedAt : null,
-      synced_at: row.seenBySync ? row.fetchedAt : null,
-    })),
-  );
+  const records = latest.map((row) => {
+    const record: Record<string, unknown> = { rentprog_id: row.rentprogId };
+    const columns = row.columns as Record<string, unknown>;
+    for (const [name, type] of statement.columns) record[name] = columnValue(type, columns[name]);
+    record.data = row.data;
+    record.rentprog_updated_at = columnValue('timestamptz', row.rentprogUpdatedAt);
+    record.fetched_at = row.fetchedAt;
+    record.details_fetched_at = row.fromDetails ? row.fetchedAt : null;
+    record.synced_at = row.seenBySync ? row.fetchedAt : null;
+    return record;
+  });
 
+  const result = await db.query<{ inserted: boolean }>(seen ? statement.withSeen : statement.plain, [
+    branch,
+    storableJson(records),
+    ...(seen ? [seen.rentprogIds, seen.at] : []),
+  ]);
+  const inserted = result.filter((r) => r.inserted).length;
+  return { inserted, updated: result.length - inserted, stale: records.length - result.length };
+}
+
+interface UpsertStatement {
+  columns: [string, SqlType][];
+  plain: string;
+  withSeen: string;
+}
+
+const upsertStatements = new Map<EntityKind, UpsertStatement>();
+
+/** The upsert's SQL depends only on the kind, so it is built once per kind. */
+function upsertStatement(kind: EntityKind): UpsertStatement {
+  const known = upsertStatements.get(kind);
+  if (known) return known;
+  const { table, columns } = ENTITY_TABLES[kind];
+  const names = Object.keys(columns);
+  const types = Object.values(columns) as SqlType[];
   const recordType = [
     'rentprog_id bigint',
     ...names.map((name, i) => `${name} ${types[i]}`),
@@ -72,9 +100,7 @@ export async function upsertEntities<K extends EntityKind>(
     'synced_at timestamptz',
   ].join(', ');
   const copied = [...names, 'data', 'rentprog_updated_at', 'fetched_at'];
-
-  const result = await db.query<{ inserted: boolean }>(
-    `INSERT INTO ${table} AS t
+  const upsert = `INSERT INTO ${table} AS t
        (branch, rentprog_id, ${copied.join(', ')}, details_fetched_at, synced_at)
      SELECT $1, r.rentprog_id, ${copied.map((c) => `r.${c}`).join(', ')}, r.details_fetched_at, r.synced_at
        FROM jsonb_to_recordset($2::jsonb) AS r(${recordType})
@@ -86,12 +112,34 @@ export async function upsertEntities<K extends EntityKind>(
        updated_at = now()
      WHERE excluded.fetched_at >= t.fetched_at
        AND (excluded.rentprog_updated_at IS NULL OR t.rentprog_updated_at IS NULL
-            OR excluded.rentprog_updated_at >= t.rentprog_updated_at)
+            OR excluded.rentprog_updated_at >= t.rentprog_updated_at)`;
+  // A statement may change a row once: the rows the upsert wrote are left out of the
+  // marking (the upsert set their synced_at already), and the others are marked as markSeen does.
+  const statement: UpsertStatement = {
+    columns: names.map((name, i) => [name, types[i]!]),
+    plain: `${upsert}
      RETURNING (xmax = 0) AS inserted`,
-    [branch, JSON.stringify(records)],
-  );
-  const inserted = result.filter((r) => r.inserted).length;
-  return { inserted, updated: result.length - inserted, stale: records.length - result.length };
+    withSeen: `WITH written AS (${upsert}
+     RETURNING rentprog_id, (xmax = 0) AS inserted),
+     seen AS (
+       UPDATE ${table} SET synced_at = GREATEST(COALESCE(synced_at, $4), $4)
+        WHERE branch = $1 AND rentprog_id = ANY($3::bigint[])
+          AND rentprog_id NOT IN (SELECT rentprog_id FROM written))
+     SELECT inserted FROM written`,
+  };
+  upsertStatements.set(kind, statement);
+  return statement;
+}
+
+// What storable() escapes shows in JSON text as \u0000, a \ud800-\udfff escape (JSON.stringify
+// writes lone surrogates so) or the escape symbols themselves; most pages hold none, and
+// testing their JSON once is much cheaper than walking every record.
+const MAY_NEED_ESCAPE = /\\u(?:0000|d[89a-f])|[\u2400\u241b]/i;
+
+/** The records as JSON Postgres can store (see storable.ts). */
+function storableJson(records: Record<string, unknown>[]): string {
+  const json = JSON.stringify(records);
+  return MAY_NEED_ESCAPE.test(json) ? JSON.stringify(storable(records)) : json;
 }
 
 /**

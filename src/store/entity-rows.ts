@@ -18,8 +18,27 @@ export interface ReadContext {
   seenBySync?: boolean;
 }
 
-const instant = (text: string | null | undefined, timeZone: string) =>
-  text ? (parseRentProgLocalTime(text, timeZone)?.toISOString() ?? null) : null;
+// Reading a local time asks Intl for the zone's offset twice, the largest cost of a
+// booking's row, while a branch's bookings share a few thousand distinct times (they
+// start and end on the hour or half hour): each is read once per zone, up to a bound on memory.
+const INSTANTS_KEPT = 20_000;
+const instantsByZone = new Map<string, Map<string, string | null>>();
+
+function instant(text: string | null | undefined, timeZone: string): string | null {
+  if (!text) return null;
+  let instants = instantsByZone.get(timeZone);
+  if (!instants) {
+    instants = new Map<string, string | null>();
+    instantsByZone.set(timeZone, instants);
+  }
+  let known = instants.get(text);
+  if (known === undefined) {
+    known = parseRentProgLocalTime(text, timeZone)?.toISOString() ?? null;
+    if (instants.size >= INSTANTS_KEPT) instants.clear();
+    instants.set(text, known);
+  }
+  return known;
+}
 
 /** RentProg's own change time where a record has one (cars and clients might; bookings do not). */
 function updatedAt(record: Record<string, unknown>): string | null {

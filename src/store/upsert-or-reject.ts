@@ -1,6 +1,12 @@
 import type { Queryable } from './db.js';
 import { dataErrorOf, describeDataError } from './data-errors.js';
-import { type EntityRow, upsertEntities, type UpsertResult } from './entity-repository.js';
+import {
+  type EntityRow,
+  markSeen,
+  type SeenIds,
+  upsertEntities,
+  type UpsertResult,
+} from './entity-repository.js';
 import { ENTITY_TABLES, type EntityKind } from './entity-tables.js';
 import { recordSyncReject } from './sync-rejects-repository.js';
 
@@ -21,7 +27,8 @@ export interface UpsertOrRejectResult extends UpsertResult {
  * its own goes to `sync_rejects` with its SQLSTATE and the record, and the others are
  * stored. Any other error (Postgres away, a timeout) is thrown for the caller to retry.
  * Needs autocommit (a pool, not a transaction), where a failed statement leaves the next
- * one free to run.
+ * one free to run. The `seen` ids are marked seen either way, refused ones included, so a
+ * full run's reconciliation never takes a refused record for one RentProg deleted.
  */
 export async function upsertEntitiesOrReject<K extends EntityKind>(
   db: Queryable,
@@ -29,9 +36,10 @@ export async function upsertEntitiesOrReject<K extends EntityKind>(
   branch: string,
   rows: EntityRow<K>[],
   syncRunId: number | null,
+  seen?: SeenIds,
 ): Promise<UpsertOrRejectResult> {
   try {
-    return { ...(await upsertEntities(db, kind, branch, rows)), rejected: [] };
+    return { ...(await upsertEntities(db, kind, branch, rows, seen)), rejected: [] };
   } catch (err) {
     if (!dataErrorOf(err)) throw err;
   }
@@ -57,5 +65,6 @@ export async function upsertEntitiesOrReject<K extends EntityKind>(
       result.rejected.push({ rentprogId: row.rentprogId, reason, seenBefore: !first });
     }
   }
+  if (seen) await markSeen(db, kind, branch, seen.rentprogIds, seen.at);
   return result;
 }

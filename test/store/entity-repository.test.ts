@@ -132,6 +132,46 @@ describe.each(availableBackends())('entity store on %s', (backend) => {
     expect(row!.state).toBe('Активная');
   });
 
+  it('marks the seen ids in the same statement: written rows, stale rows and rows it does not write', async () => {
+    const seenOf = async () =>
+      (
+        await test.db.query<{ rentprog_id: number; synced_at: Date | null }>(
+          "SELECT rentprog_id, synced_at FROM bookings WHERE branch = 'seen' ORDER BY rentprog_id",
+        )
+      ).map((row) => [row.rentprog_id, row.synced_at?.toISOString() ?? null]);
+    await upsertEntities(test.db, 'booking', 'seen', [
+      booking('Новая', T2, 1),
+      booking('Новая', T0, 2),
+      booking('Новая', T0, 3),
+    ]);
+    const synced = (state: string, id: number) => ({ ...booking(state, T1, id), seenBySync: true });
+    // 1 is stale (stored at T2), 2 is written, 3 is seen but not in the batch (out of the lookback, say).
+    const result = await upsertEntities(
+      test.db,
+      'booking',
+      'seen',
+      [synced('Активная', 1), synced('Активная', 2)],
+      {
+        rentprogIds: [1, 2, 3],
+        at: T1,
+      },
+    );
+    expect(result).toEqual({ inserted: 0, updated: 1, stale: 1 });
+    expect(await seenOf()).toEqual([
+      [1, T1],
+      [2, T1],
+      [3, T1],
+    ]);
+    // Nothing to write: the ids are still marked, and a later mark never moves one back.
+    await upsertEntities(test.db, 'booking', 'seen', [], { rentprogIds: [1, 3], at: T2 });
+    await upsertEntities(test.db, 'booking', 'seen', [], { rentprogIds: [1], at: T0 });
+    expect(await seenOf()).toEqual([
+      [1, T2],
+      [2, T1],
+      [3, T2],
+    ]);
+  });
+
   it('keeps clients and cars in their own tables', async () => {
     await upsertEntities(test.db, 'client', 'tbilisi', [
       {

@@ -1,4 +1,4 @@
-import { activityInfo } from '@temporalio/activity';
+import { activityInfo, cancellationSignal } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { RentProgClient } from '../../rentprog/api/client.js';
 import { bookingRow, carRow, clientRow, type ReadContext } from '../../store/entity-rows.js';
@@ -8,7 +8,7 @@ import { incidentKeys } from '../../incidents/keys.js';
 import type { Metrics } from '../../metrics/metrics.js';
 import { DATA_ERROR_TYPE, dataErrorOf, describeDataError } from '../../store/data-errors.js';
 import type { Queryable } from '../../store/db.js';
-import { markSeen, markUnseenDeleted } from '../../store/entity-repository.js';
+import { markUnseenDeleted } from '../../store/entity-repository.js';
 import { ENTITY_TABLES, type EntityKind } from '../../store/entity-tables.js';
 import {
   finishSyncRun,
@@ -17,9 +17,10 @@ import {
   type SyncRunStart,
 } from '../../store/sync-runs-repository.js';
 import { upsertEntitiesOrReject } from '../../store/upsert-or-reject.js';
-import type { SyncKind } from '../../workflows/branch-sync-types.js';
+import { SLICE_TIME_MS, type SyncKind } from '../../workflows/branch-sync-types.js';
 import { whileHeartbeating } from '../heartbeat.js';
 import { rentprogCall } from '../rentprog-call.js';
+import { PagesAhead } from './pages-ahead.js';
 
 export interface SyncDeps {
   db: Queryable;
@@ -27,6 +28,8 @@ export interface SyncDeps {
   timeZones: Record<string, string>;
   pageCap?: number;
   metrics?: Metrics;
+  /** The clock a slice's time limit is read from; tests pass their own. */
+  now?: () => Date;
   incidents?: Incidents;
 }
 
@@ -52,8 +55,12 @@ export interface SliceResult {
   next: PageCursor | null;
 }
 
-/** A slice stays well inside the activity's timeout and a worker's shutdown grace. */
-export const SLICE_TIME_MS = 10_000;
+/**
+ * Pages fetched ahead of the one being written. One keeps RentProg busy while we write
+ * as long as a write takes less than a request; a second would only help when writes
+ * are slower, and would waste a second request when a write fails.
+ */
+export const PAGES_AHEAD = 1;
 
 export const ENTITY_OF: Record<SyncKind, EntityKind> = {
   cars: 'car',
@@ -63,22 +70,28 @@ export const ENTITY_OF: Record<SyncKind, EntityKind> = {
 
 /** Activities of the `branchSync` workflow: a slice of pages per call, so a run resumes at the next slice. */
 export function createSyncActivities(deps: SyncDeps) {
-  async function syncPage(request: SliceRequest, cursor: PageCursor) {
-    const page = await rentprogCall((signal) =>
-      fetchPage(deps.rentprog, request.branch, request.kind, cursor, {
+  const now = () => (deps.now ? deps.now().getTime() : Date.now());
+
+  /** `signal` is the slice's: it carries Temporal's cancellation and the slice's end. */
+  function fetchItems(request: SliceRequest, cursor: PageCursor, signal: AbortSignal) {
+    return rentprogCall(async () => {
+      const page = await fetchPage(deps.rentprog, request.branch, request.kind, cursor, {
         pageSize: request.pageSize,
         pageCap: deps.pageCap,
         signal,
-      }),
-    );
+      });
+      return { value: page.items, next: page.next };
+    });
+  }
+
+  async function writePage(request: SliceRequest, items: ListItem<SyncKind>[]) {
     const fetchedAt = new Date().toISOString();
     const context: ReadContext = {
       fetchedAt,
       timeZone: deps.timeZones[request.branch] ?? 'Asia/Tbilisi',
       seenBySync: true,
     };
-    const entity = ENTITY_OF[request.kind];
-    const rows = toRows(request.kind, page.items, context).filter(
+    const rows = toRows(request.kind, items, context).filter(
       (row) =>
         !request.since ||
         request.kind !== 'bookings' ||
@@ -86,35 +99,37 @@ export function createSyncActivities(deps: SyncDeps) {
     );
     const written = await upsertEntitiesOrReject(
       deps.db,
-      entity,
+      ENTITY_OF[request.kind],
       request.branch,
       rows,
       request.syncRunId ?? null,
+      { rentprogIds: items.map((item) => item.id), at: fetchedAt },
     );
-    await markSeen(
-      deps.db,
-      entity,
-      request.branch,
-      page.items.map((item) => item.id),
-      fetchedAt,
-    );
-    deps.metrics?.syncPage(request.branch, request.kind, page.items.length);
+    deps.metrics?.syncPage(request.branch, request.kind, items.length);
     return {
-      fetched: page.items.length,
+      fetched: items.length,
       upserted: written.inserted + written.updated,
       rejected: written.rejected.filter((reject) => !reject.seenBefore).length,
-      next: page.next,
     };
+  }
+
+  /** Writes the next page of the slice; null when the slice has no more. */
+  async function writeNext(request: SliceRequest, ahead: PagesAhead<ListItem<SyncKind>[]>) {
+    const page = await ahead.next();
+    return page && { ...(await writePage(request, page.value)), next: page.next };
   }
 
   return {
     /**
-     * Walks up to `maxPages` pages from the cursor, writing each page before fetching the
-     * next. A page that fails after others succeeded ends the slice early with what is
-     * done; the next slice starts at that page and meets its failure under the retry
-     * policy, so a retry never walks pages that were already written. While it runs it
-     * heartbeats its progress, so a retry after a lost worker goes on from the last page
-     * it reported rather than from the slice's start.
+     * Walks up to `maxPages` pages from the cursor, fetching the next page while the one
+     * before is written (PAGES_AHEAD). Only written pages count: the result and the
+     * heartbeat details end at the first page not written, so the next slice, or a retry
+     * after a lost worker, starts exactly there and a page fetched ahead but not written
+     * is simply fetched again. A page that fails after others were written ends the slice
+     * early with what is done; the next slice starts at that page and meets its failure
+     * under the retry policy, so a retry never walks pages that were already written. No
+     * request starts after SLICE_TIME_MS or past `maxPages`, and the pages already asked
+     * for are written, so a slice that ends on time or on its limit wastes none.
      */
     async syncPages(request: SliceRequest): Promise<SliceResult> {
       const result: SliceResult = (activityInfo().heartbeatDetails as SliceResult | undefined) ?? {
@@ -126,20 +141,34 @@ export function createSyncActivities(deps: SyncDeps) {
       };
       return whileHeartbeating(
         async () => {
-          const started = Date.now();
-          while (result.next && result.pages < request.maxPages && Date.now() - started < SLICE_TIME_MS) {
-            let page: Awaited<ReturnType<typeof syncPage>>;
-            try {
-              page = await syncPage(request, result.next);
-            } catch (err) {
-              if (result.pages === 0) throw failureOf(err, request);
-              break;
+          if (!result.next) return result;
+          const started = now();
+          const ahead = new PagesAhead({
+            from: result.next,
+            limit: request.maxPages - result.pages,
+            depth: PAGES_AHEAD,
+            mayStart: () => now() - started < SLICE_TIME_MS,
+            fetch: (cursor, signal) => fetchItems(request, cursor, signal),
+            signal: cancellationSignal(),
+          });
+          try {
+            for (;;) {
+              let step: Awaited<ReturnType<typeof writeNext>>;
+              try {
+                step = await writeNext(request, ahead);
+              } catch (err) {
+                if (result.pages === 0) throw failureOf(err, request);
+                break;
+              }
+              if (!step) break;
+              result.pages++;
+              result.fetched += step.fetched;
+              result.upserted += step.upserted;
+              result.rejected += step.rejected;
+              result.next = step.next;
             }
-            result.pages++;
-            result.fetched += page.fetched;
-            result.upserted += page.upserted;
-            result.rejected += page.rejected;
-            result.next = page.next;
+          } finally {
+            ahead.stop();
           }
           return result;
         },
