@@ -38,6 +38,8 @@ export function createIngressApp(deps: IngressDeps): express.Express {
   };
   if (metrics && deps.spool) metrics.trackSpool(deps.spool);
   app.disable('x-powered-by');
+  // No answer here is ever revalidated, and an ETag costs every webhook a SHA-1 of its answer.
+  app.set('etag', false);
   app.set('query parser', 'simple');
 
   // The raw bytes are kept for signatures and quarantine: parsing happens after auth, and
