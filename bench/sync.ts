@@ -31,6 +31,7 @@ const branches = BRANCH_NAMES.slice(0, Number(branchCount));
 const WEBHOOK_SECRET = 'bench-webhook-secret';
 // An operator's day: webhooks keep coming while the sync runs, and must be answered fast.
 const WEBHOOKS_PER_SECOND = 10;
+const IDLE_STREAM_MS = 15_000;
 
 async function main() {
   const keys = Object.fromEntries(branches.map((b) => [b, randomBytes(16).toString('hex')]));
@@ -70,8 +71,10 @@ async function main() {
         requests,
         requestsPerSecond: Math.round(requests / result.seconds),
         apiShare: `${Math.round(result.apiShare * 100)}%`,
+        // The run's time over its time waiting on RentProg (1.00: nothing of ours shows).
+        runOverWait: Number((1 / result.apiShare).toFixed(3)),
         peakRssMb: result.peakRssMb,
-        heapCapMb: heapMb ?? 'none',
+        heapCapMb: heapMb ?? 'service default',
         ...result.webhooks,
       }),
     );
@@ -108,16 +111,23 @@ async function flow(env: Record<string, string>, sim: Simulator) {
         what: 'the service to answer /healthz',
       },
     );
-    const webhooks = streamWebhooks({
-      sim,
-      port,
-      secrets: Object.fromEntries(branches.map((b) => [b, WEBHOOK_SECRET])),
-      perSecond: WEBHOOKS_PER_SECOND,
-    });
+    const stream = () =>
+      streamWebhooks({
+        sim,
+        port,
+        secrets: Object.fromEntries(branches.map((b) => [b, WEBHOOK_SECRET])),
+        perSecond: WEBHOOKS_PER_SECOND,
+      });
+    const webhooks = stream();
     const runs = await Promise.all(
       branches.map((branch) => firstSyncRun(client, branch, service, 60 * 60_000)),
     );
-    const webhookFigures = await webhooks.stop();
+    const during = await webhooks.stop();
+    // The baseline: the same stream into the same process once the sync is over.
+    const after = stream();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_STREAM_MS));
+    const idle = await after.stop();
+    const webhookFigures = { ...during, idleWebhookP50: idle.webhookP50, idleWebhookP99: idle.webhookP99 };
     const failed = runs.find((run) => run.status !== 'succeeded');
     if (failed) throw new Error(`a sync failed: ${failed.errors.join('; ')}`);
     // The sync's own waits: the list endpoints, not the webhooks' single-record fetches.
@@ -154,7 +164,7 @@ async function naive(env: Record<string, string>) {
     // Each branch waits on its own requests, so the time to share is the run's per branch.
     apiShare: result.apiSeconds / (result.seconds * branches.length),
     peakRssMb: result.peakRssMb,
-    webhooks: undefined as WebhookStreamResult | undefined,
+    webhooks: undefined as (WebhookStreamResult & Record<string, number>) | undefined,
   };
 }
 
