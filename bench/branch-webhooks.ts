@@ -3,6 +3,7 @@
  * each for a booking the branch really has (so its event fetches and stores a record),
  * with every ACK's latency kept.
  */
+import type { Simulator } from '../src/simulator/simulator.js';
 import { webhookBody } from '../src/simulator/webhook-sender.js';
 import { quantile } from './service-process.js';
 
@@ -11,6 +12,23 @@ export interface StreamTarget {
   /** The branch's webhook URL with its secret in `?t=`. */
   url: string;
   bookingIds: number[];
+}
+
+/** Every branch of the simulator, its service's URL on `port` with its secret, and up to `bookings` of its bookings. */
+export function webhookTargets(
+  sim: Simulator,
+  port: number,
+  secrets: Record<string, string>,
+  bookings: number,
+): StreamTarget[] {
+  return Object.keys(secrets).map((branch) => ({
+    branch,
+    url: `http://127.0.0.1:${port}/webhooks/rentprog/${branch}?t=${secrets[branch]}`,
+    bookingIds: sim
+      .branch(branch)
+      .list('booking', 0, bookings)
+      .map((b) => b.id),
+  }));
 }
 
 export interface StreamResult {

@@ -18,7 +18,6 @@
  * `all` (the default): one `start --role all`.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { createPostgresDatabase } from '../harness/database.js';
 import { freePort } from '../harness/ports.js';
@@ -28,7 +27,7 @@ import { Simulator } from '../src/simulator/simulator.js';
 import { agendaScheduleId } from '../src/temporal/ensure-agenda-schedules.js';
 import { HEALTH_SCHEDULE_ID } from '../src/temporal/ensure-health-schedule.js';
 import { type BenchTemporal, benchTemporal } from './bench-temporal.js';
-import { BranchWebhooks } from './branch-webhooks.js';
+import { BranchWebhooks, webhookTargets } from './branch-webhooks.js';
 import { BENCH_ADMIN_URL, scrapeSum, spawnService } from './service-process.js';
 
 const counts = (process.argv[2] ?? '4,25,100')
@@ -127,14 +126,7 @@ async function measure(count: number) {
       { timeoutMs: POINT_TIMEOUT_MS, what: 'the ingress' },
     );
     const webhooks = new BranchWebhooks(
-      branches.map((branch) => ({
-        branch,
-        url: `http://127.0.0.1:${port}/webhooks/rentprog/${branch}?t=${secrets[branch]}`,
-        bookingIds: sim
-          .branch(branch)
-          .list('booking', 0, DATA.bookings)
-          .map((b) => b.id),
-      })),
+      webhookTargets(sim, port, secrets, DATA.bookings),
       WEBHOOKS_PER_SECOND,
     );
     const streamed = performance.now();
@@ -199,7 +191,7 @@ async function startService(env: Record<string, string>) {
       if (gone) throw new Error(`${gone.name} exited (${gone.exitDescription}):\n${gone.tail()}`);
     },
     async rssMb() {
-      const each = await Promise.all(workers.map((w) => treeRssMb(w.process.pid)));
+      const each = await Promise.all(workers.map(async (w) => (await memoryOf(w.process.pid)).rssMb));
       return each.reduce((sum, mb) => sum + mb, 0);
     },
     /** Activity pollers the SDK reports, summed over the worker processes. */
@@ -215,22 +207,6 @@ async function startService(env: Record<string, string>) {
     },
     stop: () => Promise.all(all.map((p) => p.stop())),
   };
-}
-
-/** The resident memory of a process and its descendants (bin/rentprog-flow.js may run the service in a child). */
-async function treeRssMb(pid: number): Promise<number> {
-  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const below = await Promise.all(
-    children
-      .split(' ')
-      .filter(Boolean)
-      .map((child) => treeRssMb(Number(child))),
-  );
-  const own = await memoryOf(pid).then(
-    (m) => m.rssMb,
-    () => 0,
-  );
-  return below.reduce((sum, mb) => sum + mb, own);
 }
 
 /** Every branch's first sync run, once all are finished: their span and the rows they fetched. */

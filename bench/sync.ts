@@ -19,7 +19,7 @@ import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
 import { waitFor } from '../harness/wait.js';
 import type { RunSummary } from '../src/workflows/branch-sync-types.js';
 import { BENCH_ADMIN_URL, firstSyncRun, runScript, scrapeSum, spawnService } from './service-process.js';
-import { streamWebhooks, type WebhookStreamResult } from './webhook-stream.js';
+import { BranchWebhooks, type StreamResult, webhookTargets } from './branch-webhooks.js';
 
 const [mode = 'flow', branchCount = '1', bookingsText = '10000', latencyText = '0', clientsText, carsText] =
   process.argv.slice(2);
@@ -111,13 +111,12 @@ async function flow(env: Record<string, string>, sim: Simulator) {
         what: 'the service to answer /healthz',
       },
     );
-    const stream = () =>
-      streamWebhooks({
-        sim,
-        port,
-        secrets: Object.fromEntries(branches.map((b) => [b, WEBHOOK_SECRET])),
-        perSecond: WEBHOOKS_PER_SECOND,
-      });
+    const secrets = Object.fromEntries(branches.map((b) => [b, WEBHOOK_SECRET]));
+    const stream = () => {
+      const webhooks = new BranchWebhooks(webhookTargets(sim, port, secrets, 1000), WEBHOOKS_PER_SECOND);
+      webhooks.start();
+      return webhooks;
+    };
     const webhooks = stream();
     const runs = await Promise.all(
       branches.map((branch) => firstSyncRun(client, branch, service, 60 * 60_000)),
@@ -164,7 +163,7 @@ async function naive(env: Record<string, string>) {
     // Each branch waits on its own requests, so the time to share is the run's per branch.
     apiShare: result.apiSeconds / (result.seconds * branches.length),
     peakRssMb: result.peakRssMb,
-    webhooks: undefined as (WebhookStreamResult & Record<string, number>) | undefined,
+    webhooks: undefined as (StreamResult & Record<string, number>) | undefined,
   };
 }
 

@@ -23,12 +23,17 @@ export function wantsMemoryDefaults() {
  * a terminal's Ctrl-C reaches it once, through here.
  */
 export function relaunchWithMemoryDefaults(script) {
-  const child = spawn(process.execPath, [...MEMORY_FLAGS, script, ...process.argv.slice(2)], {
-    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-    detached: true,
-    // Fewer malloc arenas: the native threads (Temporal's core, libuv) otherwise each grow one.
-    env: { MALLOC_ARENA_MAX: '2', ...process.env, [CHILD_MARK]: '1' },
-  });
+  // The launcher's own Node options (--cpu-prof, --inspect…) go to the service too.
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, ...MEMORY_FLAGS, script, ...process.argv.slice(2)],
+    {
+      stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+      detached: true,
+      // Fewer malloc arenas: the native threads (Temporal's core, libuv) otherwise each grow one.
+      env: { MALLOC_ARENA_MAX: '2', ...process.env, [CHILD_MARK]: '1' },
+    },
+  );
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, forward);
   child.on('error', (err) => {
