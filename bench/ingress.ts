@@ -22,13 +22,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { createIngressApp } from '../src/ingress/app.js';
 import { FileQuarantineBodies } from '../src/ingress/quarantine-bodies.js';
-import { type EventSink, eventWorkflowId } from '../src/ingress/start-workflows.js';
+import { type EventSink, eventStartOptions } from '../src/ingress/start-workflows.js';
 import { ingressConnection } from '../src/ingress/temporal-connection.js';
 import { normalizeEvent } from '../src/rentprog/webhooks/normalize-event.js';
 import { parseWebhookBody, rentprogIdOf } from '../src/rentprog/webhooks/parse-webhook.js';
 import type { RentProgEvent } from '../src/rentprog/webhooks/webhook-event.js';
 import { webhookBody } from '../src/simulator/webhook-sender.js';
-import { BRANCH_SEARCH_ATTRIBUTE, EVENT_SEARCH_ATTRIBUTE } from '../src/workflows/search-attributes.js';
 import { startTemporalDevServer } from '../harness/temporal-dev-server.js';
 import { devServerCpu } from './dev-server-cpu.js';
 import { drive, type DriveResult } from './schedule.js';
@@ -141,17 +140,7 @@ async function bareClient(client: Client, rate: number): Promise<Figures> {
   offset += 1_000_000;
   const start = async (i: number) => {
     const event = { ...template, eventId: `bare-${base + i}`, rentprogId: 100_000 + base + i };
-    await client.workflow.start('rentprogEvent', {
-      workflowId: eventWorkflowId(event),
-      taskQueue: TASK_QUEUE,
-      args: [event],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: BRANCH_SEARCH_ATTRIBUTE, value: event.branch },
-        { key: EVENT_SEARCH_ATTRIBUTE, value: event.type },
-      ],
-      staticSummary: `${event.type} ${event.entity} ${event.rentprogId}`,
-    });
+    await client.workflow.start('rentprogEvent', eventStartOptions(event, TASK_QUEUE));
     return true;
   };
   // Warm-up ids count down from the point's, so they never meet.

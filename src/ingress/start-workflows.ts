@@ -33,18 +33,26 @@ export const eventWorkflowId = (event: Pick<RentProgEvent, 'branch' | 'eventId'>
 export function startEventWorkflow(starter: Starter, event: RentProgEvent): Promise<StartResult> {
   const workflowId = eventWorkflowId(event);
   return startOnce(starter, workflowId, () =>
-    starter.client.workflow.start<typeof rentprogEvent>('rentprogEvent', {
-      workflowId,
-      taskQueue: starter.taskQueue,
-      args: [event],
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      typedSearchAttributes: [
-        { key: BRANCH_SEARCH_ATTRIBUTE, value: event.branch },
-        { key: EVENT_SEARCH_ATTRIBUTE, value: event.type },
-      ],
-      staticSummary: `${event.type} ${event.entity} ${event.rentprogId}`,
-    }),
+    starter.client.workflow.start<typeof rentprogEvent>(
+      'rentprogEvent',
+      eventStartOptions(event, starter.taskQueue),
+    ),
   );
+}
+
+/** How an event's workflow is started: its id, input, reuse policy and what the Web UI shows of it. */
+export function eventStartOptions(event: RentProgEvent, taskQueue: string) {
+  return {
+    workflowId: eventWorkflowId(event),
+    taskQueue,
+    args: [event] as [RentProgEvent],
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE' as const,
+    typedSearchAttributes: [
+      { key: BRANCH_SEARCH_ATTRIBUTE, value: event.branch },
+      { key: EVENT_SEARCH_ATTRIBUTE, value: event.type },
+    ],
+    staticSummary: `${event.type} ${event.entity} ${event.rentprogId}`,
+  };
 }
 
 export const quarantineWorkflowId = (input: Pick<QuarantineInput, 'branch' | 'bodySha256'>) =>
