@@ -23,7 +23,7 @@ export function wantsMemoryDefaults() {
  * a terminal's Ctrl-C reaches it once, through here.
  */
 export function relaunchWithMemoryDefaults(script) {
-  // The launcher's own Node options (--cpu-prof, --inspect…) go to the service too.
+  // The launcher's own Node options (--cpu-prof, --import …) go to the service too.
   const child = spawn(
     process.execPath,
     [...process.execArgv, ...MEMORY_FLAGS, script, ...process.argv.slice(2)],
