@@ -26,6 +26,31 @@ export interface StackOptions {
 }
 
 /**
+ * What every stack runs beside the service: a Temporal client that reads the service's
+ * encrypted payloads (query answers) with the same key, the RentProg simulator and a fake
+ * Telegram, each registered with `teardown`.
+ */
+export async function startStackPeers(
+  context: DrillContext,
+  teardown: Teardown,
+  options: StackOptions,
+  temporalAddress: string,
+) {
+  const connection = Connection.lazy({ address: temporalAddress, channelArgs: FAST_RECONNECT });
+  teardown.add('Temporal connection', () => connection.close());
+  const payloadKeys = [{ id: PAYLOAD_KEY_ID, key: Buffer.from(context.secrets.payloadKey, 'base64') }];
+  const client = new Client({ connection, dataConverter: dataConverterFor({ payloadKeys }) });
+  const sim = await new Simulator({
+    seed: options.seed,
+    branches: options.branches.map((b) => ({ ...b, companyToken: context.secrets.companyTokens[b.name]! })),
+  }).start();
+  teardown.add('simulator', () => sim.stop());
+  const telegram = await startFakeTelegram();
+  teardown.add('fake Telegram', () => telegram.close());
+  return { client, sim, telegram };
+}
+
+/**
  * Everything one drill runs against, all real and on loopback: a private Postgres, a
  * Temporal dev server with its state in a file, the RentProg simulator, a fake Telegram,
  * and the service's own processes (`rentprog-flow ingress` and `worker`), started on
@@ -60,19 +85,7 @@ export async function startServiceStack(context: DrillContext, teardown: Teardow
     await evidence.saveHistories(temporal.address, options.name);
     await temporal.stop();
   });
-  const connection = Connection.lazy({ address: temporal.address, channelArgs: FAST_RECONNECT });
-  teardown.add('Temporal connection', () => connection.close());
-  // The service's processes encrypt payloads; the drill reads query answers with the same key.
-  const payloadKeys = [{ id: PAYLOAD_KEY_ID, key: Buffer.from(secrets.payloadKey, 'base64') }];
-  const client = new Client({ connection, dataConverter: dataConverterFor({ payloadKeys }) });
-
-  const sim = await new Simulator({
-    seed: options.seed,
-    branches: options.branches.map((b) => ({ ...b, companyToken: secrets.companyTokens[b.name]! })),
-  }).start();
-  teardown.add('simulator', () => sim.stop());
-  const telegram = await startFakeTelegram();
-  teardown.add('fake Telegram', () => telegram.close());
+  const { client, sim, telegram } = await startStackPeers(context, teardown, options, temporal.address);
 
   const ingressPort = await freePort();
   const env = serviceEnv({

@@ -1,18 +1,12 @@
-import { Client, Connection } from '@temporalio/client';
 import path from 'node:path';
-import { startFakeTelegram } from '../../harness/fake-telegram.js';
 import { freePort } from '../../harness/ports.js';
 import { type RunningProcess, runToSuccess, startCli } from '../../harness/processes.js';
 import { waitFor } from '../../harness/wait.js';
-import { FAST_RECONNECT } from '../../src/ingress/temporal-connection.js';
-import { Simulator } from '../../src/simulator/simulator.js';
 import type { Db } from '../../src/store/db.js';
 import { openPostgres } from '../../src/store/postgres-db.js';
-import { dataConverterFor } from '../../src/temporal/data-converter.js';
 import type { DrillContext } from './drill.js';
-import { PAYLOAD_KEY_ID } from './secrets.js';
 import { serviceEnv } from './service-env.js';
-import type { StackOptions } from './service-stack.js';
+import { type StackOptions, startStackPeers } from './service-stack.js';
 import type { Teardown } from './teardown.js';
 
 /**
@@ -36,18 +30,12 @@ export async function startSplitStack(
   const db: Db = openPostgres(options.databaseUrl, { max: 2 });
   teardown.add('database pool', () => db.close());
 
-  const connection = Connection.lazy({ address: options.temporalAddress, channelArgs: FAST_RECONNECT });
-  teardown.add('Temporal connection', () => connection.close());
-  const payloadKeys = [{ id: PAYLOAD_KEY_ID, key: Buffer.from(secrets.payloadKey, 'base64') }];
-  const client = new Client({ connection, dataConverter: dataConverterFor({ payloadKeys }) });
-
-  const sim = await new Simulator({
-    seed: options.seed,
-    branches: options.branches.map((b) => ({ ...b, companyToken: secrets.companyTokens[b.name]! })),
-  }).start();
-  teardown.add('simulator', () => sim.stop());
-  const telegram = await startFakeTelegram();
-  teardown.add('fake Telegram', () => telegram.close());
+  const { client, sim, telegram } = await startStackPeers(
+    context,
+    teardown,
+    options,
+    options.temporalAddress,
+  );
 
   const ingressPort = await freePort();
   const env = {
